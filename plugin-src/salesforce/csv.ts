@@ -125,7 +125,7 @@ export async function* readCsvRows(source: string | Readable, options: ReadCsvOp
   const parser = input.pipe(
     parse({ bom: true, relax_column_count: true, skip_empty_lines: false, trim: false, encoding: 'utf8' })
   );
-  input.on('error', (e) => parser.destroy(e));
+  input.on('error', (e: Error) => parser.destroy(e));
   let header: string[] | undefined;
   let records = 0;
   try {
