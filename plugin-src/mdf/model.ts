@@ -111,7 +111,9 @@ export function addDays(date: IsoDate, days: number): IsoDate {
   return d.toISOString().slice(0, 10);
 }
 
-/** Today's date in UTC as YYYY-MM-DD (the clock is a parameter so tests can fix it). */
+/** Today's date in the local time zone as YYYY-MM-DD, as a user reads the calendar (the clock is a parameter so tests can fix it). */
 export function today(clock: () => Date = () => new Date()): IsoDate {
-  return clock().toISOString().slice(0, 10);
+  const d = clock();
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
