@@ -1,0 +1,657 @@
+/**
+ * Applies (or undoes) an ownership plan with Bulk API 2.0 jobs driven step by step.
+ *
+ * For each object of the plan, in order (Account first; children first for an undo):
+ * 1. read the plan's rows in windows of `batchSize`, and for each window read the records'
+ *    current owners: old owner → to do, new owner → already done (not sent again), anything
+ *    else → drift.csv (never overwritten);
+ * 2. send the to-do rows (sorted by parent account, as the plan is) as one update job
+ *    `Id,OwnerId`: create → upload → UploadComplete → poll → results;
+ * 3. rows that failed for the moment (UNABLE_TO_LOCK_ROW, limits, timeouts, unprocessed) go
+ *    to later jobs, with growing delays, a bounded number of rounds; others go to
+ *    `results/failures-<SObject>.csv` with Salesforce's error and what to do.
+ * Then the captured team members of records that moved are re-inserted where missing.
+ *
+ * Every step is journaled (journal.jsonl, fsync'd) before the next one starts. A run killed
+ * at any moment is continued by running it again: jobs the journal knows are aborted (still
+ * Open: their rows are re-derived by the owner check) or waited for and their results taken
+ * in; result files are cut back to what the journal committed; and the owner check decides
+ * again, row by row, what remains. Nothing is sent twice, nothing is skipped.
+ */
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { isSalesforceId, to18 } from '../domain/ids.js';
+import { csvLine, readCsvRows } from '../salesforce/csv.js';
+import {
+  Bulk2,
+  type Bulk2Options,
+  type IngestJobInfo,
+  type JobStep,
+  type OrgSession,
+  SalesforceApiError,
+  finishJob,
+  runIngestJob,
+  splitUploads
+} from '../salesforce/bulk2.js';
+import { Journal, APPLY_JOURNAL_FILE, UNDO_JOURNAL_FILE, pendingJobs, truncateToCommitted, type JournalJob } from './journal.js';
+import { acquireLock } from './lock.js';
+import { PLAN_MANIFEST_FILE, parsePlanManifest, type PlanManifest, type PlanObjectEntry } from './plan-manifest.js';
+import { DRIFT_CSV_HEADER, driftCells, readCurrentOwners, splitByCurrentOwner, toOwner, fromOwner, type PlanRow, type RunMode } from './drift.js';
+import { isRetryableRowError, parseRowError, retryRoundDelay, whatToDo } from './retry.js';
+import { CapturedTeam, existingMemberKeys, loadCapturedTeams, type TeamMemberRow } from './teams.js';
+
+export type RunStatus = 'Succeeded' | 'PartiallySucceeded' | 'Failed';
+
+export interface ObjectOutcome {
+  sobject: string;
+  /** Rows in the plan. */
+  planned: number;
+  /** Rows moved by this plan (in this run or an earlier, interrupted one). */
+  succeeded: number;
+  /** Rows that failed for good in this run (see the failures CSV). */
+  failed: number;
+  /** Rows whose owner changed since the plan, or whose record is gone: left alone (drift CSV). */
+  drifted: number;
+  /** Rows found already with the owner the run gives them, not moved by this plan. */
+  skipped: number;
+}
+
+export interface OwnershipRunResult {
+  status: RunStatus;
+  mode: RunMode;
+  planDir: string;
+  objects: ObjectOutcome[];
+  teamMembersRestored: number;
+  teamMembersFailed: number;
+  /** Whether this run continued an earlier one that had not finished. */
+  resumed: boolean;
+  files: {
+    journal: string;
+    drift: string;
+    successes: Record<string, string>;
+    failures: Record<string, string>;
+  };
+  /** Failure CSVs with at least one row. */
+  failureFiles: string[];
+}
+
+export type ProgressEvent =
+  | { kind: 'object-start'; sobject: string; total: number }
+  | { kind: 'rows'; sobject: string; done: number; total: number }
+  | { kind: 'object-end'; sobject: string; outcome: ObjectOutcome }
+  | { kind: 'teams'; sobject: string; candidates: number; missing: number }
+  | { kind: 'resume'; pendingJobs: number }
+  | { kind: 'retry-round'; sobject: string; round: number; rows: number; delayMs: number };
+
+export interface OwnershipRunOptions {
+  planDir: string;
+  mode: RunMode;
+  /** Rows per Bulk job (default 10,000). */
+  batchSize?: number;
+  /** Extra jobs for rows that failed for the moment (default 6). */
+  maxRetryRounds?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Ids per owner-check query (default 500) and queries at once (default 4). */
+  idChunk?: number;
+  queryConcurrency?: number;
+  /** The org the connection points at (18 or 15 chars): a plan made for another org is refused. */
+  orgId?: string;
+  bulk?: Bulk2Options;
+  onProgress?: (e: ProgressEvent) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class PlanError extends Error {
+  public constructor(
+    message: string,
+    public readonly code: 'PlanNotFound' | 'PlanInvalid' | 'PlanForAnotherOrg'
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export const SUCCESS_CSV_HEADER = ['Id', 'AccountId', 'PreviousOwnerId', 'OwnerId', 'JobId'] as const;
+export const FAILURE_CSV_HEADER = ['Id', 'AccountId', 'PreviousOwnerId', 'PlannedOwnerId', 'ErrorCode', 'Error', 'WhatToDo', 'JobId'] as const;
+export const TEAM_SUCCESS_CSV_HEADER = ['Id', 'ParentId', 'UserId', 'JobId'] as const;
+export const TEAM_FAILURE_CSV_HEADER = ['ParentId', 'UserId', 'ErrorCode', 'Error', 'WhatToDo', 'JobId'] as const;
+
+/** File names of a run inside the plan directory (relative paths). */
+export function runFiles(mode: RunMode): {
+  journal: string;
+  drift: string;
+  success: (sobject: string) => string;
+  failure: (sobject: string) => string;
+} {
+  const prefix = mode === 'apply' ? '' : 'undo-';
+  return {
+    journal: mode === 'apply' ? APPLY_JOURNAL_FILE : UNDO_JOURNAL_FILE,
+    drift: `${prefix}drift.csv`,
+    success: (s) => join('results', `${prefix}success-${s}.csv`),
+    failure: (s) => join('results', `${prefix}failures-${s}.csv`)
+  };
+}
+
+export function readPlan(planDir: string): PlanManifest {
+  const path = join(planDir, PLAN_MANIFEST_FILE);
+  if (!existsSync(path)) throw new PlanError(`No plan in ${planDir}: ${PLAN_MANIFEST_FILE} is missing. Make one with channel ownership plan --output-dir.`, 'PlanNotFound');
+  try {
+    return parsePlanManifest(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new PlanError((e as Error).message, 'PlanInvalid');
+  }
+}
+
+/** Reads a plan object's CSV row by row, checking every id (a plan changed by hand fails here, before any job). */
+export async function* readPlanRows(planDir: string, entry: PlanObjectEntry): AsyncGenerator<PlanRow> {
+  for await (const { row, fields } of readCsvRows(join(planDir, entry.file), { rejectFormulas: false })) {
+    const { Id, OldOwnerId, NewOwnerId } = fields;
+    const AccountId = fields.AccountId ?? '';
+    for (const [name, value] of [['Id', Id], ['OldOwnerId', OldOwnerId], ['NewOwnerId', NewOwnerId]] as const) {
+      if (!value || !isSalesforceId(value)) {
+        throw new PlanError(`${entry.file} row ${row}: ${name} "${value ?? ''}" is not a Salesforce id. The plan was changed by hand or is damaged: re-run channel ownership plan.`, 'PlanInvalid');
+      }
+    }
+    yield { Id: to18(Id), OldOwnerId: to18(OldOwnerId), NewOwnerId: to18(NewOwnerId), AccountId: AccountId && isSalesforceId(AccountId) ? to18(AccountId) : '' };
+  }
+}
+
+async function* windows<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of source) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Appends text to a result file and flushes it to disk; returns the file's new size. */
+function appendDurably(path: string, text: string): number {
+  const fd = openSync(path, 'a');
+  try {
+    if (text.length > 0) appendFileSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return statSync(path).size;
+}
+
+function ensureFile(path: string, header: readonly string[]): void {
+  if (!existsSync(path) || statSync(path).size === 0) writeFileSync(path, csvLine(header, true));
+}
+
+interface RowFailure {
+  code: string;
+  message: string;
+  jobId: string;
+}
+
+/** A row to send: its key (Id, or parent|user for a team member) and its CSV line. */
+interface Submission<T> {
+  item: T;
+  key: string;
+  line: string;
+}
+
+interface SubmitOutcome<T> {
+  succeeded: T[];
+  failed: { item: T; failure: RowFailure }[];
+  retry: { item: T; failure: RowFailure }[];
+}
+
+const noop = (): void => undefined;
+
+class OwnershipRun {
+  private readonly bulk: Bulk2;
+  private readonly journal: Journal;
+  private readonly files: ReturnType<typeof runFiles>;
+  private readonly runId = randomUUID();
+  private readonly batchSize: number;
+  private readonly maxRetryRounds: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly progress: (e: ProgressEvent) => void;
+
+  public constructor(
+    session: OrgSession,
+    private readonly manifest: PlanManifest,
+    private readonly opts: OwnershipRunOptions
+  ) {
+    this.bulk = new Bulk2(session, opts.bulk);
+    this.files = runFiles(opts.mode);
+    this.journal = Journal.open(join(opts.planDir, this.files.journal));
+    this.batchSize = Math.max(1, opts.batchSize ?? 10_000);
+    this.maxRetryRounds = opts.maxRetryRounds ?? 6;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.progress = opts.onProgress ?? noop;
+  }
+
+  private path(rel: string): string {
+    return join(this.opts.planDir, rel);
+  }
+
+  public async run(): Promise<OwnershipRunResult> {
+    const { mode, planDir } = this.opts;
+    try {
+      mkdirSync(this.path('results'), { recursive: true });
+      truncateToCommitted(planDir, this.journal.state.fileSizes, join);
+      const resumed = this.journal.state.runs.length > 0 && this.journal.state.runs.at(-1)?.status === undefined;
+      this.journal.append({ type: 'run-started', runId: this.runId, mode, pid: process.pid, host: hostname(), batchSize: this.batchSize });
+
+      // Check every plan file before the first write: a damaged plan never sends half a job.
+      for (const entry of this.manifest.objects) {
+        let rows = 0;
+        for await (const row of readPlanRows(planDir, entry)) rows += row ? 1 : 0;
+        if (rows !== entry.rows) {
+          throw new PlanError(`${entry.file} has ${rows} rows but ${PLAN_MANIFEST_FILE} says ${entry.rows}. The plan was changed by hand or is damaged: re-run channel ownership plan.`, 'PlanInvalid');
+        }
+      }
+      const teams = await loadCapturedTeams(planDir, this.manifest, join);
+
+      await this.resumePendingJobs();
+
+      // Drift and failures describe the latest run; successes accumulate over runs.
+      writeFileSync(this.path(this.files.drift), csvLine(DRIFT_CSV_HEADER, true));
+      for (const entry of this.manifest.objects) {
+        writeFileSync(this.path(this.files.failure(entry.sobject)), csvLine(FAILURE_CSV_HEADER, true));
+        ensureFile(this.path(this.files.success(entry.sobject)), SUCCESS_CSV_HEADER);
+      }
+      for (const team of teams) {
+        writeFileSync(this.path(this.files.failure(team.spec.sobject)), csvLine(TEAM_FAILURE_CSV_HEADER, true));
+        ensureFile(this.path(this.files.success(team.spec.sobject)), TEAM_SUCCESS_CSV_HEADER);
+      }
+
+      const order = mode === 'apply' ? this.manifest.objects : [...this.manifest.objects].reverse();
+      const outcomes: ObjectOutcome[] = [];
+      for (const entry of order) outcomes.push(await this.runObject(entry, teams));
+
+      let teamFailed = 0;
+      for (const team of teams) teamFailed += await this.restoreTeam(team);
+      let teamMembersRestored = 0;
+      for (const t of this.journal.state.teams.values()) teamMembersRestored += t.inserted;
+
+      const failed = outcomes.reduce((n, o) => n + o.failed, 0) + teamFailed;
+      const succeeded = outcomes.reduce((n, o) => n + o.succeeded + o.skipped, 0);
+      const status: RunStatus = failed === 0 ? 'Succeeded' : succeeded > 0 ? 'PartiallySucceeded' : 'Failed';
+      this.journal.append({ type: 'run-finished', runId: this.runId, status });
+
+      const successes: Record<string, string> = {};
+      const failures: Record<string, string> = {};
+      for (const s of [...this.manifest.objects.map((o) => o.sobject), ...teams.map((t) => t.spec.sobject)]) {
+        successes[s] = this.path(this.files.success(s));
+        failures[s] = this.path(this.files.failure(s));
+      }
+      const failureFiles = Object.values(failures).filter((f) => existsSync(f) && readFileSync(f, 'utf8').split('\n').filter(Boolean).length > 1);
+      return {
+        status,
+        mode,
+        planDir,
+        objects: mode === 'apply' ? outcomes : outcomes.reverse(),
+        teamMembersRestored,
+        teamMembersFailed: teamFailed,
+        resumed,
+        files: { journal: this.path(this.files.journal), drift: this.path(this.files.drift), successes, failures },
+        failureFiles
+      };
+    } finally {
+      this.journal.close();
+    }
+  }
+
+  /** Jobs an earlier run left: Open ones are aborted, queued/running ones waited for and their results taken in. */
+  private async resumePendingJobs(): Promise<void> {
+    const pending = pendingJobs(this.journal.state);
+    if (pending.length === 0) return;
+    this.progress({ kind: 'resume', pendingJobs: pending.length });
+    for (const job of pending) {
+      let info = await this.bulk.getJob(job.jobId).catch((e: unknown) => {
+        if (e instanceof SalesforceApiError && (e.statusCode === 404 || e.errorCode === 'NOT_FOUND' || e.errorCode === 'INVALIDJOB')) return undefined;
+        throw e;
+      });
+      if (!info) {
+        this.journal.append({ type: 'job-aborted', jobId: job.jobId });
+        continue;
+      }
+      if (info.state === 'Open') {
+        await this.bulk.abortJob(job.jobId);
+        this.journal.append({ type: 'job-aborted', jobId: job.jobId });
+        continue;
+      }
+      if (info.state === 'UploadComplete' || info.state === 'InProgress') {
+        info = await finishJob(this.bulk, job.jobId, this.journalStep(job.sobject, job.purpose, job.round));
+      } else {
+        this.journalStep(job.sobject, job.purpose, job.round)({
+          step: 'finished',
+          jobId: job.jobId,
+          state: info.state,
+          processed: info.numberRecordsProcessed ?? 0,
+          failed: info.numberRecordsFailed ?? 0
+        });
+      }
+      await this.takeInResumedResults(job, info);
+    }
+  }
+
+  /** Results of a job an earlier run left: successes are written (failed rows are re-derived by the owner check). */
+  private async takeInResumedResults(job: JournalJob, info: IngestJobInfo): Promise<void> {
+    const processed = info.numberRecordsProcessed ?? 0;
+    const failed = info.numberRecordsFailed ?? 0;
+    if (job.purpose === 'team') {
+      this.journal.append({ type: 'job-results', jobId: job.jobId, sobject: job.sobject, succeeded: processed - failed, failed, retryable: 0, files: {} });
+      return;
+    }
+    const ids = new Set<string>();
+    const owners = new Map<string, string>();
+    for await (const rec of await this.bulk.resultRecords(job.jobId, 'successfulResults')) {
+      const id = rec.sf__Id || rec.Id;
+      if (id && isSalesforceId(id)) {
+        ids.add(to18(id));
+        if (rec.OwnerId) owners.set(to18(id), rec.OwnerId);
+      }
+    }
+    const entry = this.manifest.objects.find((o) => o.sobject === job.sobject);
+    let text = '';
+    if (entry && ids.size > 0) {
+      for await (const row of readPlanRows(this.opts.planDir, entry)) {
+        if (ids.has(row.Id)) text += csvLine([row.Id, row.AccountId, fromOwner(row, this.opts.mode), toOwner(row, this.opts.mode), job.jobId]);
+      }
+    }
+    const rel = this.files.success(job.sobject);
+    ensureFile(this.path(rel), SUCCESS_CSV_HEADER);
+    const size = appendDurably(this.path(rel), text);
+    this.journal.append({ type: 'job-results', jobId: job.jobId, sobject: job.sobject, succeeded: ids.size, failed, retryable: 0, files: { [rel]: size } });
+  }
+
+  private journalStep(sobject: string, purpose: 'owner' | 'team', round: number): (s: JobStep) => void {
+    return (s) => {
+      switch (s.step) {
+        case 'created':
+          this.journal.append({ type: 'job-created', runId: this.runId, sobject, jobId: s.jobId, purpose, rows: s.rows, round });
+          break;
+        case 'uploaded':
+          this.journal.append({ type: 'job-uploaded', jobId: s.jobId });
+          break;
+        case 'closed':
+          this.journal.append({ type: 'job-closed', jobId: s.jobId });
+          break;
+        case 'finished':
+          this.journal.append({ type: 'job-finished', jobId: s.jobId, state: s.state, processed: s.processed, failed: s.failed });
+          break;
+        case 'polled':
+          break;
+      }
+    };
+  }
+
+  private async runObject(entry: PlanObjectEntry, teams: CapturedTeam[]): Promise<ObjectOutcome> {
+    const { mode, planDir } = this.opts;
+    const sobject = entry.sobject;
+    const total = entry.rows;
+    const team = teams.find((t) => t.spec.parentSObject === sobject);
+    const previouslySucceeded = this.journal.state.objects.get(sobject)?.succeededAllRuns ?? 0;
+    this.progress({ kind: 'object-start', sobject, total });
+    let todo = 0;
+    let done = 0;
+    let drifted = 0;
+    let succeeded = 0;
+    let failed = 0;
+    let seen = 0;
+    const retryQueue: { item: PlanRow; failure: RowFailure }[] = [];
+    const rel = { success: this.files.success(sobject), failure: this.files.failure(sobject) };
+
+    const record = (outcome: SubmitOutcome<PlanRow>): void => {
+      succeeded += outcome.succeeded.length;
+      failed += outcome.failed.length;
+      if (team) for (const row of outcome.succeeded) team.markMoved(row.Id);
+      retryQueue.push(...outcome.retry);
+    };
+
+    for await (const window of windows(readPlanRows(planDir, entry), this.batchSize)) {
+      const owners = await readCurrentOwners(this.bulk, sobject, window.map((r) => r.Id), this.opts.idChunk ?? 500, this.opts.queryConcurrency ?? 4);
+      const split = splitByCurrentOwner(window, owners, mode);
+      todo += split.todo.length;
+      done += split.done.length;
+      drifted += split.drift.length;
+      if (split.drift.length > 0) appendDurably(this.path(this.files.drift), split.drift.map((d) => csvLine(driftCells(sobject, d))).join(''));
+      if (team) for (const row of split.done) team.markMoved(row.Id);
+      seen += split.done.length + split.drift.length;
+      if (split.todo.length > 0) {
+        record(await this.submitOwners(sobject, split.todo, 1, rel));
+      }
+      seen += split.todo.length;
+      this.progress({ kind: 'rows', sobject, done: seen - retryQueue.length, total });
+    }
+    this.journal.append({ type: 'object-checked', runId: this.runId, sobject, planned: total, todo, done, drifted });
+
+    for (let round = 2; round <= this.maxRetryRounds + 1 && retryQueue.length > 0; round++) {
+      const rows = retryQueue.splice(0, retryQueue.length);
+      const delayMs = retryRoundDelay(round - 1, this.opts.retryBaseMs ?? 500, this.opts.retryMaxMs ?? 15_000);
+      this.progress({ kind: 'retry-round', sobject, round, rows: rows.length, delayMs });
+      await this.sleep(delayMs);
+      for (let i = 0; i < rows.length; i += this.batchSize) {
+        record(await this.submitOwners(sobject, rows.slice(i, i + this.batchSize).map((r) => r.item), round, rel));
+      }
+      this.progress({ kind: 'rows', sobject, done: total - retryQueue.length, total });
+    }
+    if (retryQueue.length > 0) {
+      failed += retryQueue.length;
+      this.writeOwnerFailures(sobject, rel.failure, retryQueue);
+    }
+    const fromEarlierRuns = Math.min(done, previouslySucceeded);
+    const outcome: ObjectOutcome = { sobject, planned: total, succeeded: succeeded + fromEarlierRuns, failed, drifted, skipped: done - fromEarlierRuns };
+    this.journal.append({ type: 'object-finished', runId: this.runId, ...outcome });
+    this.progress({ kind: 'object-end', sobject, outcome });
+    return outcome;
+  }
+
+  private writeOwnerFailures(sobject: string, rel: string, rows: { item: PlanRow; failure: RowFailure }[]): number {
+    const { mode } = this.opts;
+    const text = rows
+      .map(({ item, failure }) => csvLine([item.Id, item.AccountId, fromOwner(item, mode), toOwner(item, mode), failure.code, failure.message, whatToDo(failure.code, sobject), failure.jobId]))
+      .join('');
+    return appendDurably(this.path(rel), text);
+  }
+
+  /** Sends owner changes as update jobs (one per upload) and takes in their results. */
+  private async submitOwners(sobject: string, rows: PlanRow[], round: number, rel: { success: string; failure: string }): Promise<SubmitOutcome<PlanRow>> {
+    const { mode } = this.opts;
+    const submissions = rows.map((r) => ({ item: r, key: r.Id, line: `${r.Id},${toOwner(r, mode)}\n` }));
+    return this.submit({
+      sobject,
+      operation: 'update',
+      header: 'Id,OwnerId\n',
+      purpose: 'owner',
+      round,
+      submissions,
+      keyOfResult: (rec) => {
+        const id = rec.Id || rec.sf__Id;
+        return id && isSalesforceId(id) ? to18(id) : '';
+      },
+      write: (jobId, outcome) => {
+        const files: Record<string, number> = {};
+        const ok = outcome.succeeded.map((r) => csvLine([r.Id, r.AccountId, fromOwner(r, mode), toOwner(r, mode), jobId])).join('');
+        files[rel.success] = appendDurably(this.path(rel.success), ok);
+        if (outcome.failed.length > 0) files[rel.failure] = this.writeOwnerFailures(sobject, rel.failure, outcome.failed);
+        return files;
+      }
+    });
+  }
+
+  /**
+   * Runs jobs for the submissions (split so no upload passes the size limit) and sorts each
+   * row into succeeded / failed for good / to retry. Results are written and journaled per job.
+   */
+  private async submit<T>(args: {
+    sobject: string;
+    operation: 'update' | 'insert';
+    header: string;
+    purpose: 'owner' | 'team';
+    round: number;
+    submissions: Submission<T>[];
+    keyOfResult: (rec: Record<string, string>) => string;
+    write: (jobId: string, outcome: SubmitOutcome<T>, results: Map<string, string>) => Record<string, number>;
+  }): Promise<SubmitOutcome<T>> {
+    const total: SubmitOutcome<T> = { succeeded: [], failed: [], retry: [] };
+    const pendingByKey = new Map<string, Submission<T>>();
+    let offset = 0;
+    for await (const upload of splitUploads(args.header, args.submissions.map((s) => s.line), this.batchSize)) {
+      const batch = args.submissions.slice(offset, offset + upload.rows);
+      offset += upload.rows;
+      pendingByKey.clear();
+      for (const s of batch) pendingByKey.set(s.key, s);
+      const step = this.journalStep(args.sobject, args.purpose, args.round);
+      let info: IngestJobInfo;
+      let jobId = '';
+      try {
+        info = await runIngestJob(this.bulk, { object: args.sobject, operation: args.operation }, upload.csv, upload.rows, (s) => {
+          if (s.step === 'created') jobId = s.jobId;
+          step(s);
+        });
+      } catch (e) {
+        // An upload that failed aborted its job: the rows wait for the next round.
+        if (jobId && e instanceof SalesforceApiError && e.retryable) {
+          this.journal.append({ type: 'job-aborted', jobId });
+          for (const s of batch) total.retry.push({ item: s.item, failure: { code: e.errorCode, message: e.message, jobId } });
+          continue;
+        }
+        throw e;
+      }
+      const outcome: SubmitOutcome<T> = { succeeded: [], failed: [], retry: [] };
+      const createdIds = new Map<string, string>();
+      for await (const rec of await this.bulk.resultRecords(jobId, 'successfulResults')) {
+        const s = pendingByKey.get(args.keyOfResult(rec));
+        if (!s) continue;
+        pendingByKey.delete(s.key);
+        outcome.succeeded.push(s.item);
+        if (rec.sf__Id) createdIds.set(s.key, rec.sf__Id);
+      }
+      const processed = info.numberRecordsProcessed ?? 0;
+      if ((info.numberRecordsFailed ?? 0) > 0 || pendingByKey.size > 0) {
+        for await (const rec of await this.bulk.resultRecords(jobId, 'failedResults')) {
+          const s = pendingByKey.get(args.keyOfResult(rec));
+          if (!s) continue;
+          pendingByKey.delete(s.key);
+          const { code, message } = parseRowError(rec.sf__Error ?? '');
+          const failure = { code, message, jobId };
+          if (isRetryableRowError(code, message)) outcome.retry.push({ item: s.item, failure });
+          else outcome.failed.push({ item: s.item, failure });
+        }
+      }
+      // Rows neither succeeded nor failed (the job failed or was aborted part-way): unprocessed, sent again.
+      if (pendingByKey.size > 0 || processed < upload.rows) {
+        for (const s of pendingByKey.values()) {
+          outcome.retry.push({ item: s.item, failure: { code: 'UNPROCESSED', message: info.errorMessage ?? `The job ended ${info.state} before processing this row.`, jobId } });
+        }
+        pendingByKey.clear();
+      }
+      const files = args.write(jobId, outcome, createdIds);
+      this.journal.append({
+        type: 'job-results',
+        jobId,
+        sobject: args.sobject,
+        succeeded: outcome.succeeded.length,
+        failed: outcome.failed.length,
+        retryable: outcome.retry.length,
+        files
+      });
+      total.succeeded.push(...outcome.succeeded);
+      total.failed.push(...outcome.failed);
+      total.retry.push(...outcome.retry);
+    }
+    return total;
+  }
+
+  /** Re-inserts the captured members of the parents that moved, where missing. Returns the members that failed for good. */
+  private async restoreTeam(team: CapturedTeam): Promise<number> {
+    const { spec } = team;
+    const parents = team.movedParents;
+    const candidates = team.candidates();
+    const existing = parents.length > 0 ? await existingMemberKeys(this.bulk, spec, parents, this.opts.idChunk ?? 500) : new Set<string>();
+    const missing = candidates.filter((m) => !existing.has(m.key));
+    this.progress({ kind: 'teams', sobject: spec.sobject, candidates: candidates.length, missing: missing.length });
+    const rel = { success: this.files.success(spec.sobject), failure: this.files.failure(spec.sobject) };
+    let inserted = 0;
+    let failedForGood: { item: TeamMemberRow; failure: RowFailure }[] = [];
+    let queue = missing;
+    const header = `${spec.insertColumns.join(',')}\n`;
+    for (let round = 1; round <= this.maxRetryRounds + 1 && queue.length > 0; round++) {
+      if (round > 1) await this.sleep(retryRoundDelay(round - 1, this.opts.retryBaseMs ?? 500, this.opts.retryMaxMs ?? 15_000));
+      const next: TeamMemberRow[] = [];
+      let lastRetry: { item: TeamMemberRow; failure: RowFailure }[] = [];
+      for (let i = 0; i < queue.length; i += this.batchSize) {
+        const outcome = await this.submit<TeamMemberRow>({
+          sobject: spec.sobject,
+          operation: 'insert',
+          header,
+          purpose: 'team',
+          round,
+          submissions: queue.slice(i, i + this.batchSize).map((m) => ({ item: m, key: m.key, line: csvLine(m.cells, true) })),
+          keyOfResult: (rec) => {
+            const parent = rec[spec.parentField];
+            const user = rec.UserId;
+            return parent && user && isSalesforceId(parent) && isSalesforceId(user) ? `${to18(parent)}|${to18(user)}` : '';
+          },
+          write: (jobId, outcome, createdIds) => {
+            const files: Record<string, number> = {};
+            const ok = outcome.succeeded.map((m) => csvLine([createdIds.get(m.key) ?? '', m.parentId, m.userId, jobId])).join('');
+            files[rel.success] = appendDurably(this.path(rel.success), ok);
+            return files;
+          }
+        });
+        inserted += outcome.succeeded.length;
+        failedForGood.push(...outcome.failed);
+        next.push(...outcome.retry.map((r) => r.item));
+        lastRetry = lastRetry.concat(outcome.retry);
+      }
+      queue = next;
+      if (round === this.maxRetryRounds + 1) failedForGood = failedForGood.concat(lastRetry);
+    }
+    if (failedForGood.length > 0) {
+      const text = failedForGood
+        .map(({ item, failure }) => csvLine([item.parentId, item.userId, failure.code, failure.message, whatToDo(failure.code, spec.sobject), failure.jobId]))
+        .join('');
+      appendDurably(this.path(rel.failure), text);
+    }
+    this.journal.append({
+      type: 'teams-restored',
+      runId: this.runId,
+      sobject: spec.sobject,
+      candidates: candidates.length,
+      existing: candidates.length - missing.length,
+      inserted,
+      failed: failedForGood.length
+    });
+    return failedForGood.length;
+  }
+}
+
+/**
+ * Runs a plan (apply or undo) against the org of the session. Takes the plan's lock for the
+ * whole run; continues an earlier run of the same plan from its journal.
+ */
+export async function runOwnershipPlan(session: OrgSession, opts: OwnershipRunOptions): Promise<OwnershipRunResult> {
+  const manifest = readPlan(opts.planDir);
+  if (opts.orgId && isSalesforceId(opts.orgId) && to18(opts.orgId) !== manifest.orgId) {
+    throw new PlanError(
+      `This plan was made for org ${manifest.orgId}, not for the target org (${to18(opts.orgId)}). Run it against the org it was made for, or make a new plan for this org.`,
+      'PlanForAnotherOrg'
+    );
+  }
+  const lock = acquireLock(opts.planDir, `channel ownership ${opts.mode}`);
+  try {
+    return await new OwnershipRun(session, manifest, opts).run();
+  } finally {
+    lock.release();
+  }
+}
+
+/** Applies a plan. */
+export function applyPlan(session: OrgSession, opts: Omit<OwnershipRunOptions, 'mode'>): Promise<OwnershipRunResult> {
+  return runOwnershipPlan(session, { ...opts, mode: 'apply' });
+}
