@@ -12,6 +12,7 @@ import { parse as evaluateFormula, type FormulonLiteral } from 'formulon';
 import { loadProject, type MetadataProject, type Problem } from './project.js';
 import { Schema, isComputed, type SchemaField } from './schema.js';
 import { FormulaSyntaxError, formulaReferences } from './formula.js';
+import { STANDARD_CHILD_RELATIONSHIPS } from './standard-objects.js';
 
 export type { Problem } from './project.js';
 
@@ -73,6 +74,12 @@ export async function checkMetadata(root: string, options: CheckOptions = {}): P
   };
 
   // ---- objects and fields
+  // child relationship names are unique per parent object, across all children
+  const relationshipNames = new Map<string, string>(
+    Object.entries(STANDARD_CHILD_RELATIONSHIPS).flatMap(([parent, names]) =>
+      names.map((n): [string, string] => [`${parent}.${n}`.toLowerCase(), `the standard ${n} relationship`])
+    )
+  );
   for (const meta of project.objects.values()) {
     if (!schema.object(meta.name)) {
       const file = meta.fields[0]?.file ?? meta.file ?? `objects/${meta.name}`;
@@ -96,7 +103,6 @@ export async function checkMetadata(root: string, options: CheckOptions = {}): P
           report(meta.file, 'object-attribute', `${meta.name} has no ${key}`);
       }
     }
-    const relationshipNames = new Map<string, string>();
     for (const f of meta.fields) {
       const where = `${meta.name}.${f.name}`;
       if (!KNOWN_FIELD_TYPES.has(f.type))

@@ -158,3 +158,36 @@ export const FORMULA_GLOBALS = new Set([
   '$RecordType',
   '$Site'
 ]);
+
+/** Child relationship names standard objects already use: a custom lookup may not reuse them. */
+export const STANDARD_CHILD_RELATIONSHIPS: Record<string, string[]> = {
+  Account: [
+    'Opportunities',
+    'Contacts',
+    'Cases',
+    'ChildAccounts',
+    'AccountTeamMembers',
+    'Tasks',
+    'Events',
+    'Notes',
+    'Attachments',
+    'Partners',
+    'Contracts',
+    'Orders',
+    'Assets'
+  ],
+  Opportunity: [
+    'OpportunityLineItems',
+    'OpportunityTeamMembers',
+    'OpportunityContactRoles',
+    'Tasks',
+    'Events',
+    'Notes',
+    'Attachments',
+    'Partners',
+    'Histories'
+  ],
+  Campaign: ['Opportunities', 'CampaignMembers', 'ChildCampaigns', 'Tasks', 'Events'],
+  User: ['Accounts', 'Opportunities', 'Cases', 'Tasks', 'Events', 'ManagedUsers'],
+  Product2: ['PricebookEntries', 'OpportunityLineItems', 'Assets']
+};

@@ -264,6 +264,22 @@ describe('the checker catches what a deploy would reject', () => {
       /unknown field MDF_Claim__c.Claim_Day__c/
     ],
     [
+      'two lookups to one object with the same relationship name',
+      'objects/Channel_Conflict__c/fields/Partner__c.field-meta.xml',
+      (x: string) =>
+        x.replace('<relationshipName>Partner_Channel_Conflicts<', '<relationshipName>Channel_Conflicts<'),
+      'relationship-name',
+      /both use relationship name Channel_Conflicts on Account/
+    ],
+    [
+      'a lookup reusing a standard relationship name',
+      'objects/Opportunity/fields/Registered_Partner__c.field-meta.xml',
+      (x: string) =>
+        x.replace('<relationshipName>Registered_Opportunities<', '<relationshipName>Opportunities<'),
+      'relationship-name',
+      /the standard Opportunities relationship/
+    ],
+    [
       'an app listing a tab that does not exist',
       'applications/Channel_Ops.app-meta.xml',
       (x: string) => x.replace('<tabs>MDF_Claim__c</tabs>', '<tabs>MDF_Claims__c</tabs>'),
