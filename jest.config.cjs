@@ -14,6 +14,7 @@ module.exports = {
     {
       displayName: 'plugin',
       testEnvironment: 'node',
+      setupFiles: ['<rootDir>/test/node22-realm.cjs'],
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       extensionsToTreatAsEsm: ['.ts'],
