@@ -19,11 +19,11 @@ export interface SnapshotMeta {
   savedAt: string;
 }
 
-type RowSource = { rows?: (sobject: string) => Iterable<Row> };
+type RowSource = { export?: (sobject: string) => Iterable<Row> };
 
 /** Every stored row of an object, deleted ones included, as stored (no formulas, no relationships). */
 function* rowsOf(db: Database, sobject: string): Iterable<Row> {
-  const native = (db as unknown as RowSource).rows;
+  const native = (db as unknown as RowSource).export;
   if (typeof native === 'function') {
     yield* native.call(db, sobject);
     return;

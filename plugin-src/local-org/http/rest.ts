@@ -10,7 +10,7 @@ import type { ObjectDef } from '../schema.js';
 import { LOCK_ROW_MESSAGE } from '../faults.js';
 import { describeObject, globalEntry } from './describe.js';
 import { LATEST_API_VERSION, type OrgContext } from './context.js';
-import { atomically, RollBack } from './transaction.js';
+import { atomically, atomicallyAsync, RollBack } from './transaction.js';
 import {
   errorReply,
   json,
@@ -275,7 +275,7 @@ function retrieveFields(def: ObjectDef, req: Request): string[] | undefined {
 }
 
 function fullRow(def: ObjectDef, row: Row, fields?: string[]): Row {
-  const names = fields ?? [...def.fields.values()].map((f) => f.name);
+  const names = fields ?? [...def.fields.values()].filter((f) => f.type !== 'address').map((f) => f.name);
   const out: Row = {};
   for (const n of names) {
     const canonical = def.fields.get(n.toLowerCase())?.name ?? n;
@@ -328,7 +328,7 @@ function deleteRecord(req: Request, ctx: OrgContext): Reply {
 
 function externalIdField(def: ObjectDef, name: string): string {
   const f = def.fields.get(name.toLowerCase());
-  if (!f || !(f.externalId || f.type === 'id')) {
+  if (!f || !(f.externalId || f.type === 'id' || (f.unique && f.type === 'string'))) {
     throw new SalesforceError('NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${name}`, [], 404);
   }
   return f.name;
@@ -574,26 +574,11 @@ async function composite(req: Request, ctx: OrgContext): Promise<Reply> {
     return json(200, { compositeResponse: responses });
   }
   // All-or-none: sub-requests run synchronously against the database inside one transaction.
-  const ok = await atomicallyAsync(ctx, runAll);
+  const ok = await atomicallyAsync(ctx.db, runAll);
   if (ok) return json(200, { compositeResponse: responses });
   const failedAt = responses.findIndex((r) => Number(r.httpStatusCode) >= 300);
   const out = (subs as Array<Record<string, unknown>>).map((s, i) => (i === failedAt ? responses[i] : halted(s.referenceId)));
   return json(200, { compositeResponse: out });
-}
-
-async function atomicallyAsync(ctx: OrgContext, fn: () => Promise<boolean>): Promise<boolean> {
-  // The database's transactions are synchronous; composite sub-requests are async only because
-  // handlers are. We take a snapshot-style transaction by running the sub-requests first and
-  // rolling back through the database if one fails.
-  const tx = ctx.db as unknown as { begin?: () => unknown; rollback?: (t: unknown) => void; commit?: (t: unknown) => void };
-  if (tx.begin && tx.rollback && tx.commit) {
-    const t = tx.begin();
-    const ok = await fn();
-    if (ok) tx.commit(t);
-    else tx.rollback(t);
-    return ok;
-  }
-  return fn();
 }
 
 async function compositeBatch(req: Request, ctx: OrgContext): Promise<Reply> {
