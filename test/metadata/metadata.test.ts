@@ -86,6 +86,42 @@ describe('force-app as committed', () => {
     expect(missing).toEqual([]);
   });
 
+  it('has every API name of DESIGN.md\'s "Data model" on the object DESIGN.md puts it on', async () => {
+    // Given the Data model section of DESIGN.md: "- **Object**: `Field__c` ..., `Other__c` ..."
+    const design = await readFile(join(process.cwd(), 'DESIGN.md'), 'utf8');
+    const section = design.slice(
+      design.indexOf('## Data model'),
+      design.indexOf('\n## ', design.indexOf('## Data model') + 1)
+    );
+    const project = await loadProject(FORCE_APP);
+    const promised: string[] = [];
+    let object = '';
+    for (const line of section.split('\n')) {
+      const heading = /^- \*\*([A-Za-z_]+)\*\*/.exec(line);
+      if (heading) object = heading[1];
+      for (const [, name] of line
+        .matchAll(/\*\*([A-Za-z_]+__c)\*\*|`([A-Za-z_]+__c)`/g)
+        .map((m) => [m[0], m[1] ?? m[2]])) {
+        if (project.objects.has(name)) object = name;
+        else promised.push(`${object}.${name}`);
+      }
+    }
+    // Then each exists in force-app on that object (the MDF line names fields of three objects)
+    expect(promised).toEqual(
+      expect.arrayContaining([
+        'Account.Key_Account__c',
+        'MDF_Request__c.Claimed_Total__c',
+        'MDF_Claim__c.Claim_Date__c'
+      ])
+    );
+    const exists = (path: string): boolean => {
+      const [objectName, name] = path.split('.');
+      return !!project.objects.get(objectName)?.fields.some((f) => f.name === name);
+    };
+    expect(promised.length).toBeGreaterThan(30);
+    expect(promised.filter((p) => !exists(p))).toEqual([]);
+  });
+
   it('ships the rules-of-engagement static resource with the defaults the conflict scan uses', async () => {
     const shipped = JSON.parse(
       await readFile(join(FORCE_APP, 'staticresources', 'ChannelOpsRules.json'), 'utf8')
