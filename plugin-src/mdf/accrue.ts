@@ -108,7 +108,13 @@ export interface AccrualInput {
 }
 
 function refusals(id: string, violations: RuleViolation[]): AccrualFailure[] {
-  return violations.map((v) => ({ sobject: v.sobject, id, rule: v.rule, field: v.field, message: v.message }));
+  return violations.map((v) => ({
+    sobject: v.sobject,
+    id,
+    rule: v.rule,
+    field: v.field,
+    message: v.message
+  }));
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string | null): Map<string, T[]> {
@@ -124,7 +130,14 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string | null): Map<s
 }
 
 export function planAccrual(input: AccrualInput, asOf: IsoDate): AccrualPlan {
-  const plan: AccrualPlan = { asOf, budgets: [], requests: [], awaitingClaimReview: [], unchangedBudgets: 0, refused: [] };
+  const plan: AccrualPlan = {
+    asOf,
+    budgets: [],
+    requests: [],
+    awaitingClaimReview: [],
+    unchangedBudgets: 0,
+    refused: []
+  };
   const budgetsById = new Map(input.budgets.map((b) => [b.id, b]));
   const requestsByBudget = groupBy(input.requests, (r) => r.budgetId);
   const claimsByRequest = groupBy(input.claims, (c) => c.requestId);
@@ -231,7 +244,9 @@ export async function readAccrualInput(conn: QueryConnection, asOf: IsoDate): Pr
     conn,
     budgets.map((b) => b.id)
   );
-  const overdue = requests.filter((r) => r.status === 'Approved' && r.claimDeadline !== null && r.claimDeadline < asOf);
+  const overdue = requests.filter(
+    (r) => r.status === 'Approved' && r.claimDeadline !== null && r.claimDeadline < asOf
+  );
   const claims = await readClaims(
     conn,
     overdue.map((r) => r.id)
@@ -239,7 +254,10 @@ export async function readAccrualInput(conn: QueryConnection, asOf: IsoDate): Pr
   const accruing = budgets.filter((b) => b.accrualRate !== null);
   let wonOpportunities: WonOpportunity[] = [];
   if (accruing.length) {
-    const from = accruing.reduce((min, b) => (b.periodStart < min ? b.periodStart : min), accruing[0].periodStart);
+    const from = accruing.reduce(
+      (min, b) => (b.periodStart < min ? b.periodStart : min),
+      accruing[0].periodStart
+    );
     wonOpportunities = await readWonOpportunitiesByPartner(
       conn,
       accruing.map((b) => b.partnerId),
@@ -253,7 +271,10 @@ export async function readAccrualInput(conn: QueryConnection, asOf: IsoDate): Pr
 /** What applyAccrual needs from a connection: sObject collection updates (jsforce's sobject().update). */
 export interface UpdateConnection {
   sobject(type: string): {
-    update(records: Array<Record<string, unknown> & { Id: string }>, options?: { allOrNone?: boolean }): Promise<unknown>;
+    update(
+      records: Array<Record<string, unknown> & { Id: string }>,
+      options?: { allOrNone?: boolean }
+    ): Promise<unknown>;
   };
 }
 
@@ -277,7 +298,9 @@ async function updateAll(
     const results = (Array.isArray(raw) ? raw : [raw]) as SaveResult[];
     results.forEach((res, j) => {
       if (res.success) return;
-      for (const e of res.errors?.length ? res.errors : [{ message: 'The org refused the update without a reason.' }]) {
+      for (const e of res.errors?.length
+        ? res.errors
+        : [{ message: 'The org refused the update without a reason.' }]) {
         failures.push({
           sobject,
           id: part[j].Id,

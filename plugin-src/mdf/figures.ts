@@ -136,7 +136,9 @@ export function budgetsInScope(data: MdfData, opts: FiguresOptions): Budget[] {
     .filter((b) => {
       if (b.periodStart > opts.asOf) return false;
       if (b.periodEnd >= opts.asOf) return true;
-      return (requestsByBudget.get(b.id) ?? []).some((r) => stillClaimable(r, claimsByRequest.get(r.id), opts.asOf));
+      return (requestsByBudget.get(b.id) ?? []).some((r) =>
+        stillClaimable(r, claimsByRequest.get(r.id), opts.asOf)
+      );
     })
     .sort(
       (a, b) =>

@@ -19,7 +19,12 @@ export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 export const COMMITTED_REQUEST_STATUSES: readonly RequestStatus[] = ['Approved', 'Closed'];
 
 /** Requests that count as requested (the filter of Requested_Total__c): every one past Draft, except Rejected. */
-export const REQUESTED_REQUEST_STATUSES: readonly RequestStatus[] = ['Submitted', 'Approved', 'Expired', 'Closed'];
+export const REQUESTED_REQUEST_STATUSES: readonly RequestStatus[] = [
+  'Submitted',
+  'Approved',
+  'Expired',
+  'Closed'
+];
 
 /** Claims that count as claimed (accepted by the channel manager, paid or not). */
 export const CLAIMED_CLAIM_STATUSES: readonly ClaimStatus[] = ['Approved', 'Paid'];

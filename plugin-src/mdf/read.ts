@@ -31,9 +31,19 @@ export const MDF_API = {
   claimRequestField: 'Request__c'
 } as const;
 
-const money = z.number().nullable().optional().transform((v) => v ?? null);
-const date = SfDate.nullable().optional().transform((v) => v ?? null);
-const text = z.string().nullable().optional().transform((v) => v ?? null);
+const money = z
+  .number()
+  .nullable()
+  .optional()
+  .transform((v) => v ?? null);
+const date = SfDate.nullable()
+  .optional()
+  .transform((v) => v ?? null);
+const text = z
+  .string()
+  .nullable()
+  .optional()
+  .transform((v) => v ?? null);
 
 const BudgetRow = z.object({
   Id: SalesforceId,
@@ -57,7 +67,9 @@ const RequestRow = z.object({
   Activity_Type__c: text,
   Amount_Requested__c: money,
   Amount_Approved__c: money,
-  Campaign__c: SalesforceId.nullable().optional().transform((v) => v ?? null),
+  Campaign__c: SalesforceId.nullable()
+    .optional()
+    .transform((v) => v ?? null),
   Start_Date__c: date,
   End_Date__c: date,
   Claim_Deadline__c: date,
@@ -78,8 +90,12 @@ const WonOpportunityRow = z.object({
   Id: SalesforceId,
   Amount: money,
   CloseDate: SfDate,
-  CampaignId: SalesforceId.nullable().optional().transform((v) => v ?? null),
-  Registered_Partner__c: SalesforceId.nullable().optional().transform((v) => v ?? null)
+  CampaignId: SalesforceId.nullable()
+    .optional()
+    .transform((v) => v ?? null),
+  Registered_Partner__c: SalesforceId.nullable()
+    .optional()
+    .transform((v) => v ?? null)
 });
 
 export const BUDGET_FIELDS =
@@ -191,7 +207,13 @@ export async function readRequests(
 ): Promise<FundRequest[]> {
   return queryByIds(
     conn,
-    { select: REQUEST_FIELDS, from: MDF_API.request, idField: MDF_API.requestBudgetField, where, orderBy: 'ORDER BY Id' },
+    {
+      select: REQUEST_FIELDS,
+      from: MDF_API.request,
+      idField: MDF_API.requestBudgetField,
+      where,
+      orderBy: 'ORDER BY Id'
+    },
     budgetIds,
     toRequest
   );
@@ -213,7 +235,13 @@ export async function readWonOpportunitiesByCampaign(
 ): Promise<WonOpportunity[]> {
   return queryByIds(
     conn,
-    { select: OPPORTUNITY_FIELDS, from: 'Opportunity', idField: 'CampaignId', where: 'IsWon = true', orderBy: 'ORDER BY Id' },
+    {
+      select: OPPORTUNITY_FIELDS,
+      from: 'Opportunity',
+      idField: 'CampaignId',
+      where: 'IsWon = true',
+      orderBy: 'ORDER BY Id'
+    },
     campaignIds,
     toWonOpportunity
   );

@@ -57,8 +57,18 @@ function utilizationBar(p: PartnerFigures, money: (n: number) => string): string
   const scale = funds > 0 ? width / Math.max(funds, p.approved) : 0;
   const parts = [
     { key: 'paid', value: p.paid, color: COLORS.paid, label: 'Paid' },
-    { key: 'claimed', value: Math.max(0, p.claimed - p.paid), color: COLORS.claimed, label: 'Claimed, not paid' },
-    { key: 'approved', value: Math.max(0, p.approved - p.claimed), color: COLORS.approved, label: 'Approved, not claimed' },
+    {
+      key: 'claimed',
+      value: Math.max(0, p.claimed - p.paid),
+      color: COLORS.claimed,
+      label: 'Claimed, not paid'
+    },
+    {
+      key: 'approved',
+      value: Math.max(0, p.approved - p.claimed),
+      color: COLORS.approved,
+      label: 'Approved, not claimed'
+    },
     { key: 'remaining', value: Math.max(0, p.remaining), color: COLORS.remaining, label: 'Remaining' }
   ];
   let x = 0;
@@ -132,7 +142,10 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     ['Remaining', money(sum(rows, 'remaining'))],
     ['Utilization', funds > 0 ? pct((claimed / funds) * 100) : '—']
   ]
-    .map(([k, v]) => `<div class="tile"><div class="k">${escapeHtml(k)}</div><div class="v">${escapeHtml(v)}</div></div>`)
+    .map(
+      ([k, v]) =>
+        `<div class="tile"><div class="k">${escapeHtml(k)}</div><div class="v">${escapeHtml(v)}</div></div>`
+    )
     .join('');
   const riskTile = `<div class="tile risk"><div class="k">At risk in ${input.expiringWithinDays} days</div><div class="v">${escapeHtml(money(sum(rows, 'atRisk')))}</div></div>`;
 
@@ -161,7 +174,9 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     : `<p class="empty">No approved funds expire in the next ${input.expiringWithinDays} days.</p>`;
 
   const roi = rows.length
-    ? `<table><thead><tr><th scope="col">Partner</th><th scope="col">Period</th><th scope="col" class="n">Paid</th><th scope="col">Closed-won per paid</th></tr></thead><tbody>${[...rows]
+    ? `<table><thead><tr><th scope="col">Partner</th><th scope="col">Period</th><th scope="col" class="n">Paid</th><th scope="col">Closed-won per paid</th></tr></thead><tbody>${[
+        ...rows
+      ]
         .sort((a, b) => (b.roi ?? -1) - (a.roi ?? -1))
         .map(
           (p) =>
@@ -186,7 +201,9 @@ export function renderHtmlReport(input: HtmlReportInput): string {
           (p) =>
             `<tr><td>${escapeHtml(p.partnerName)}</td><td class="muted">${escapeHtml(period(p))}</td>${columns
               .map(([k]) => `<td class="n">${escapeHtml(money(Number(p[k])))}</td>`)
-              .join('')}<td class="n">${escapeHtml(pct(p.utilizationPct))}</td><td class="n">${p.roi === null ? '—' : `${p.roi.toFixed(2)}×`}</td></tr>`
+              .join(
+                ''
+              )}<td class="n">${escapeHtml(pct(p.utilizationPct))}</td><td class="n">${p.roi === null ? '—' : `${p.roi.toFixed(2)}×`}</td></tr>`
         )
         .join('')}</tbody></table>`
     : '<p class="empty">No budget covers this date.</p>';

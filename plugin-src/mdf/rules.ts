@@ -35,9 +35,24 @@ export interface RuleViolation {
 
 type Rule = Readonly<RuleViolation>;
 
-const budgetRule = (rule: string, message: string, field?: string): Rule => ({ sobject: 'MDF_Budget__c', rule, field, message });
-const requestRule = (rule: string, message: string, field?: string): Rule => ({ sobject: 'MDF_Request__c', rule, field, message });
-const claimRule = (rule: string, message: string, field?: string): Rule => ({ sobject: 'MDF_Claim__c', rule, field, message });
+const budgetRule = (rule: string, message: string, field?: string): Rule => ({
+  sobject: 'MDF_Budget__c',
+  rule,
+  field,
+  message
+});
+const requestRule = (rule: string, message: string, field?: string): Rule => ({
+  sobject: 'MDF_Request__c',
+  rule,
+  field,
+  message
+});
+const claimRule = (rule: string, message: string, field?: string): Rule => ({
+  sobject: 'MDF_Claim__c',
+  rule,
+  field,
+  message
+});
 
 /** The deployed rules' names, fields and messages. */
 export const MDF_RULES = {
@@ -46,7 +61,11 @@ export const MDF_RULES = {
     'The accrual rate must be between 0% and 100%.',
     'Accrual_Rate__c'
   ),
-  budgetAmountPositive: budgetRule('Amount_Must_Be_Positive', 'The budget amount must be more than zero.', 'Amount__c'),
+  budgetAmountPositive: budgetRule(
+    'Amount_Must_Be_Positive',
+    'The budget amount must be more than zero.',
+    'Amount__c'
+  ),
   budgetApprovedWithin: budgetRule(
     'Approved_Total_Within_Budget',
     'This would approve more funds than the budget holds: approved requests may not total more than the budget amount plus accrued funds. Approve a smaller amount or increase the budget.'
@@ -90,7 +109,11 @@ export const MDF_RULES = {
     'The activity cannot end before it starts. Set End Date on or after Start Date.',
     'End_Date__c'
   ),
-  claimAmountPositive: claimRule('Amount_Must_Be_Positive', 'The claim amount must be more than zero.', 'Amount__c'),
+  claimAmountPositive: claimRule(
+    'Amount_Must_Be_Positive',
+    'The claim amount must be more than zero.',
+    'Amount__c'
+  ),
   claimBeforeDeadline: claimRule(
     'Claim_Within_Deadline',
     "The claim deadline for this MDF request has passed. Claims must be made on or before the request's claim deadline.",
@@ -113,13 +136,18 @@ const hit = (r: Rule): RuleViolation => ({ ...r });
 export function approvedTotal(requests: readonly FundRequest[], exceptRequestId?: string): number {
   let cents = 0;
   for (const r of requests) {
-    if (r.id !== exceptRequestId && COMMITTED_REQUEST_STATUSES.includes(r.status)) cents += toCents(r.amountApproved);
+    if (r.id !== exceptRequestId && COMMITTED_REQUEST_STATUSES.includes(r.status))
+      cents += toCents(r.amountApproved);
   }
   return fromCents(cents);
 }
 
 /** What is left to approve on a budget: Amount__c + Accrued_Amount__c − approved total of the other requests. */
-export function remainingFor(budget: Budget, requests: readonly FundRequest[], exceptRequestId?: string): number {
+export function remainingFor(
+  budget: Budget,
+  requests: readonly FundRequest[],
+  exceptRequestId?: string
+): number {
   return fromCents(
     toCents(budget.amount) + toCents(budget.accruedAmount) - toCents(approvedTotal(requests, exceptRequestId))
   );
@@ -165,7 +193,8 @@ export function checkRequest(
   const out: RuleViolation[] = [];
   const approved = request.amountApproved;
   if (approved !== null && approved <= 0) out.push(hit(MDF_RULES.requestApprovedPositive));
-  if (request.amountRequested !== null && request.amountRequested <= 0) out.push(hit(MDF_RULES.requestRequestedPositive));
+  if (request.amountRequested !== null && request.amountRequested <= 0)
+    out.push(hit(MDF_RULES.requestRequestedPositive));
   const funds = toCents(budget.amount) + toCents(budget.accruedAmount);
   if (approved !== null && toCents(approved) > funds) out.push(hit(MDF_RULES.requestNotAboveBudget));
   if (approved !== null && toCents(approved) > toCents(request.amountRequested)) {
@@ -177,7 +206,11 @@ export function checkRequest(
     out.push(hit(MDF_RULES.requestDateOrder));
   }
   // Approving no more than the budget's remaining amount (the budget's rule, via the roll-up).
-  if (COMMITTED_REQUEST_STATUSES.includes(request.status) && approved !== null && toCents(approved) <= funds) {
+  if (
+    COMMITTED_REQUEST_STATUSES.includes(request.status) &&
+    approved !== null &&
+    toCents(approved) <= funds
+  ) {
     if (toCents(approved) > toCents(remainingFor(budget, budgetRequests, request.id))) {
       out.push(hit(MDF_RULES.budgetApprovedWithin));
     }
@@ -199,7 +232,8 @@ export function checkClaim(
   const out: RuleViolation[] = [];
   if (claim.amount !== null && claim.amount <= 0) out.push(hit(MDF_RULES.claimAmountPositive));
   const claimDate = claim.claimDate ?? today;
-  if (request.claimDeadline && claimDate > request.claimDeadline) out.push(hit(MDF_RULES.claimBeforeDeadline));
+  if (request.claimDeadline && claimDate > request.claimDeadline)
+    out.push(hit(MDF_RULES.claimBeforeDeadline));
   const others = toCents(claimedTotal(requestClaims, claim.id));
   const approved = toCents(request.amountApproved);
   if (claim.status === 'Submitted') {

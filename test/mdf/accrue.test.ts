@@ -16,7 +16,8 @@ const deal = (n: number, partner: string | null, amount: number, closeDate: stri
 function input(): AccrualInput {
   const withRollups = (r: FundRequest): FundRequest => {
     const claims = Object.values(CLAIMS).filter((c) => c.requestId === r.id);
-    const sum = (statuses: string[]) => claims.filter((c) => statuses.includes(c.status)).reduce((s, c) => s + (c.amount ?? 0), 0);
+    const sum = (statuses: string[]) =>
+      claims.filter((c) => statuses.includes(c.status)).reduce((s, c) => s + (c.amount ?? 0), 0);
     return { ...r, claimedTotal: sum(['Approved', 'Paid']), paidTotal: sum(['Paid']) };
   };
   const budgets: Budget[] = Object.values(BUDGETS).map((b) => ({ ...b, claimedTotal: 0, paidTotal: 0 }));
@@ -53,11 +54,20 @@ describe('MDF accrual and expiry', () => {
     const plan = planAccrual(input(), '2026-11-25');
     const nw = plan.budgets.find((b) => b.budgetId === BUDGETS.northwind2026.id);
     // Then its accrued amount is 2% × 50,000 = 1,000 — already stored, so only the totals change
-    expect(nw).toMatchObject({ wonAmount: 50_000, previousAccrued: 1_000, accrued: 1_000, claimedTotal: 15_500, paidTotal: 14_000 });
+    expect(nw).toMatchObject({
+      wonAmount: 50_000,
+      previousAccrued: 1_000,
+      accrued: 1_000,
+      claimedTotal: 15_500,
+      paidTotal: 14_000
+    });
     expect(nw?.fields).toEqual(['Claimed_Total__c', 'Paid_Total__c']);
     // and a rate change is picked up: 3.5% × 50,000 = 1,750
     const i = input();
-    const higher = { ...i, budgets: i.budgets.map((b) => (b.id === BUDGETS.northwind2026.id ? { ...b, accrualRate: 3.5 } : b)) };
+    const higher = {
+      ...i,
+      budgets: i.budgets.map((b) => (b.id === BUDGETS.northwind2026.id ? { ...b, accrualRate: 3.5 } : b))
+    };
     const p2 = planAccrual(higher, '2026-11-25');
     expect(p2.budgets.find((b) => b.budgetId === BUDGETS.northwind2026.id)).toMatchObject({ accrued: 1_750 });
     // budgets without a rate keep their accrued amount
@@ -71,7 +81,12 @@ describe('MDF accrual and expiry', () => {
     expect(plan.awaitingClaimReview.map((r) => [r.requestName, r.submittedClaims])).toEqual([['R1', 1]]);
     // Once the submitted claim is approved, R1 closes (5,500 + 700 claimed of 10,000)
     const i = input();
-    const reviewed = { ...i, claims: i.claims.map((c) => (c.id === CLAIMS.r1Submitted.id ? { ...c, status: 'Approved' as const } : c)) };
+    const reviewed = {
+      ...i,
+      claims: i.claims.map((c) =>
+        c.id === CLAIMS.r1Submitted.id ? { ...c, status: 'Approved' as const } : c
+      )
+    };
     const p2 = planAccrual(reviewed, '2026-12-11');
     expect(p2.requests.map((r) => [r.requestName, r.newStatus, r.claimed])).toEqual([
       ['R1', 'Closed', 6_200],
@@ -93,17 +108,32 @@ describe('MDF accrual and expiry', () => {
   it('refuses, without writing, an accrual that would leave less than is already approved', () => {
     // Northwind 2026 approved 23,000 on 20,000 + accrual; with 2% of 50,000 it holds 21,000
     const i = input();
-    const smaller = { ...i, budgets: i.budgets.map((b) => (b.id === BUDGETS.northwind2026.id ? { ...b, amount: 20_000, accruedAmount: 5_000 } : b)) };
+    const smaller = {
+      ...i,
+      budgets: i.budgets.map((b) =>
+        b.id === BUDGETS.northwind2026.id ? { ...b, amount: 20_000, accruedAmount: 5_000 } : b
+      )
+    };
     const plan = planAccrual(smaller, '2026-11-25');
     expect(plan.budgets.find((b) => b.budgetId === BUDGETS.northwind2026.id)).toBeUndefined();
     expect(plan.refused).toEqual([
-      expect.objectContaining({ sobject: 'MDF_Budget__c', id: BUDGETS.northwind2026.id, rule: 'Approved_Total_Within_Budget' })
+      expect.objectContaining({
+        sobject: 'MDF_Budget__c',
+        id: BUDGETS.northwind2026.id,
+        rule: 'Approved_Total_Within_Budget'
+      })
     ]);
   });
 
   it('leaves budgets whose period has not started alone', () => {
     const i = input();
-    const future: Budget = { ...BUDGETS.northwind2026, id: makeId('a00', 777, 'ACR'), periodStart: '2027-01-01', periodEnd: '2027-12-31', accruedAmount: 0 };
+    const future: Budget = {
+      ...BUDGETS.northwind2026,
+      id: makeId('a00', 777, 'ACR'),
+      periodStart: '2027-01-01',
+      periodEnd: '2027-12-31',
+      accruedAmount: 0
+    };
     const plan = planAccrual({ ...i, budgets: [...i.budgets, future] }, '2026-11-25');
     expect(plan.budgets.map((b) => b.budgetId)).not.toContain(future.id);
   });

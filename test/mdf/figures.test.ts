@@ -36,9 +36,23 @@ describe('MDF figures per partner and budget period', () => {
       BUDGETS.northwind2026.id
     ]);
     // Acme 2026 has no requests: zeros, and no ROI because nothing is paid
-    expect(rows[0]).toMatchObject({ budget: 20_000, approved: 0, claimed: 0, remaining: 20_000, utilizationPct: 0, atRisk: 0, roi: null });
+    expect(rows[0]).toMatchObject({
+      budget: 20_000,
+      approved: 0,
+      claimed: 0,
+      remaining: 20_000,
+      utilizationPct: 0,
+      atRisk: 0,
+      roi: null
+    });
     // Northwind 2025 ended, but R8 (1,000, nothing claimed) can be claimed until 2026-12-01
-    expect(rows[1]).toMatchObject({ approved: 1_000, claimed: 0, remaining: 4_000, atRisk: 1_000, roi: null });
+    expect(rows[1]).toMatchObject({
+      approved: 1_000,
+      claimed: 0,
+      remaining: 4_000,
+      atRisk: 1_000,
+      roi: null
+    });
   });
 
   it('counts funds at risk only for deadlines inside the window', () => {
@@ -78,7 +92,9 @@ describe('MDF figures per partner and budget period', () => {
       ],
       wonOpportunities: [WON.c1]
     };
-    const nw = computeFigures(data, { asOf: '2026-11-25' }).find((r) => r.budgetId === BUDGETS.northwind2026.id)!;
+    const nw = computeFigures(data, { asOf: '2026-11-25' }).find(
+      (r) => r.budgetId === BUDGETS.northwind2026.id
+    )!;
     expect(nw.claimed).toBe(0.3);
     expect(nw.paid).toBe(0.1);
     expect(nw.atRisk).toBe(9_999.7);
@@ -86,7 +102,9 @@ describe('MDF figures per partner and budget period', () => {
 
   it('lists expiring funds soonest first with days left', () => {
     const list = expiringFunds(mdfWorld(), { asOf: '2026-11-25' });
-    expect(list.map((e) => [e.requestName, e.claimDeadline, e.daysLeft, e.approved, e.claimed, e.atRisk])).toEqual([
+    expect(
+      list.map((e) => [e.requestName, e.claimDeadline, e.daysLeft, e.approved, e.claimed, e.atRisk])
+    ).toEqual([
       ['R8', '2026-12-01', 6, 1_000, 0, 1_000],
       ['R1', '2026-12-10', 15, 10_000, 5_500, 4_500]
     ]);

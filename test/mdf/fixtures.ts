@@ -109,8 +109,16 @@ export const REQUESTS = {
   R5: request(nw, 'R5', 'Submitted', 4_000, null, null),
   R6: request(nw, 'R6', 'Rejected', 9_000, null, null, CAMPAIGNS.C4),
   R7: request(nw, 'R7', 'Draft', 2_500, null, null),
-  R8: { ...request(BUDGETS.northwind2025, 'R8', 'Approved', 1_000, 1_000, '2026-12-01'), startDate: '2025-10-01', endDate: '2025-10-31' },
-  R9: { ...request(BUDGETS.acme2025, 'R9', 'Closed', 1_000, 1_000, '2026-01-31'), startDate: '2025-10-01', endDate: '2025-10-31' }
+  R8: {
+    ...request(BUDGETS.northwind2025, 'R8', 'Approved', 1_000, 1_000, '2026-12-01'),
+    startDate: '2025-10-01',
+    endDate: '2025-10-31'
+  },
+  R9: {
+    ...request(BUDGETS.acme2025, 'R9', 'Closed', 1_000, 1_000, '2026-01-31'),
+    startDate: '2025-10-01',
+    endDate: '2025-10-31'
+  }
 } satisfies Record<string, FundRequest>;
 
 function claim(req: FundRequest, status: Claim['status'], amount: number, claimDate: string): Claim {
@@ -127,7 +135,12 @@ export const CLAIMS = {
   r9Paid: claim(REQUESTS.R9, 'Paid', 1_000, '2025-12-20')
 } satisfies Record<string, Claim>;
 
-function won(campaignId: string | null, amount: number, closeDate: string, registeredPartnerId: string | null = null): WonOpportunity {
+function won(
+  campaignId: string | null,
+  amount: number,
+  closeDate: string,
+  registeredPartnerId: string | null = null
+): WonOpportunity {
   return { id: id('006'), amount, closeDate, campaignId, registeredPartnerId };
 }
 

@@ -2,7 +2,13 @@ import { describe, it, expect } from '@jest/globals';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { MDF_RULES, checkBudget, checkClaim, checkRequest, remainingFor } from '../../plugin-src/mdf/rules.js';
+import {
+  MDF_RULES,
+  checkBudget,
+  checkClaim,
+  checkRequest,
+  remainingFor
+} from '../../plugin-src/mdf/rules.js';
 import type { Claim, FundRequest } from '../../plugin-src/mdf/model.js';
 import { BUDGETS, CLAIMS, REQUESTS } from './fixtures.js';
 
@@ -14,7 +20,11 @@ function deployedRules(sobject: string): Map<string, { message: string; field?: 
   const out = new Map<string, { message: string; field?: string; active: boolean }>();
   for (const file of readdirSync(dir)) {
     const rule = parser.parse(readFileSync(join(dir, file), 'utf8')).ValidationRule;
-    out.set(rule.fullName, { message: rule.errorMessage, field: rule.errorDisplayField, active: rule.active === true });
+    out.set(rule.fullName, {
+      message: rule.errorMessage,
+      field: rule.errorDisplayField,
+      active: rule.active === true
+    });
   }
   return out;
 }
@@ -55,10 +65,12 @@ describe('MDF rules (the TypeScript twins of the validation rules)', () => {
     it('refuse lowering the funds below what is already approved', () => {
       // approved on Northwind 2026 is 23,000: 22,000 + 0 accrued is too little, 22,000 + 1,000 is enough
       const budgetRequests = Object.values(REQUESTS).filter((r) => r.budgetId === BUDGETS.northwind2026.id);
-      expect(names(checkBudget({ ...BUDGETS.northwind2026, amount: 22_000, accruedAmount: 0 }, budgetRequests))).toEqual([
-        'Approved_Total_Within_Budget'
-      ]);
-      expect(checkBudget({ ...BUDGETS.northwind2026, amount: 22_000, accruedAmount: 1_000 }, budgetRequests)).toEqual([]);
+      expect(
+        names(checkBudget({ ...BUDGETS.northwind2026, amount: 22_000, accruedAmount: 0 }, budgetRequests))
+      ).toEqual(['Approved_Total_Within_Budget']);
+      expect(
+        checkBudget({ ...BUDGETS.northwind2026, amount: 22_000, accruedAmount: 1_000 }, budgetRequests)
+      ).toEqual([]);
     });
   });
 
@@ -70,8 +82,14 @@ describe('MDF rules (the TypeScript twins of the validation rules)', () => {
       // remaining for a new request: 51,000 − 23,000 = 28,000
       expect(remainingFor(budget, budgetRequests)).toBe(28_000);
       const asking: FundRequest = { ...REQUESTS.R5, amountRequested: 30_000 };
-      expect(checkRequest({ ...asking, status: 'Approved', amountApproved: 28_000 }, budget, budgetRequests)).toEqual([]);
-      const over = checkRequest({ ...asking, status: 'Approved', amountApproved: 28_000.01 }, budget, budgetRequests);
+      expect(
+        checkRequest({ ...asking, status: 'Approved', amountApproved: 28_000 }, budget, budgetRequests)
+      ).toEqual([]);
+      const over = checkRequest(
+        { ...asking, status: 'Approved', amountApproved: 28_000.01 },
+        budget,
+        budgetRequests
+      );
       expect(over).toEqual([MDF_RULES.budgetApprovedWithin]);
       expect(over[0].message).toMatch(/more funds than the budget holds/);
     });
@@ -86,15 +104,30 @@ describe('MDF rules (the TypeScript twins of the validation rules)', () => {
     });
 
     it('refuse approving more than the whole budget, more than requested, or Approved without an amount', () => {
-      expect(names(checkRequest({ ...REQUESTS.R5, amountRequested: 60_000, amountApproved: 51_001, status: 'Submitted' }, budget, []))).toEqual([
-        'Approved_Not_Above_Budget'
+      expect(
+        names(
+          checkRequest(
+            { ...REQUESTS.R5, amountRequested: 60_000, amountApproved: 51_001, status: 'Submitted' },
+            budget,
+            []
+          )
+        )
+      ).toEqual(['Approved_Not_Above_Budget']);
+      expect(names(checkRequest({ ...REQUESTS.R5, amountApproved: 4_001 }, budget, []))).toEqual([
+        'Approved_Not_Above_Requested'
       ]);
-      expect(names(checkRequest({ ...REQUESTS.R5, amountApproved: 4_001 }, budget, []))).toEqual(['Approved_Not_Above_Requested']);
-      expect(names(checkRequest({ ...REQUESTS.R5, status: 'Approved' }, budget, []))).toEqual(['Approved_Request_Needs_Amount']);
+      expect(names(checkRequest({ ...REQUESTS.R5, status: 'Approved' }, budget, []))).toEqual([
+        'Approved_Request_Needs_Amount'
+      ]);
     });
 
     it('refuse amounts that are not positive and end dates before start dates', () => {
-      const bad: FundRequest = { ...REQUESTS.R7, amountRequested: 0, amountApproved: -5, endDate: '2026-02-28' };
+      const bad: FundRequest = {
+        ...REQUESTS.R7,
+        amountRequested: 0,
+        amountApproved: -5,
+        endDate: '2026-02-28'
+      };
       expect(names(checkRequest(bad, budget, []))).toEqual([
         'Amount_Approved_Must_Be_Positive',
         'Amount_Requested_Must_Be_Positive',
@@ -108,15 +141,19 @@ describe('MDF rules (the TypeScript twins of the validation rules)', () => {
       const claims: Claim[] = [CLAIMS.r1Paid, CLAIMS.r1Approved, CLAIMS.r1Submitted, CLAIMS.r1Rejected];
       expect(checkRequest(REQUESTS.R1, budget, budgetRequests, claims)).toEqual([]);
       // lowering the approval to 5,499 is below the 5,500 claimed (Submitted and Rejected do not count)
-      expect(names(checkRequest({ ...REQUESTS.R1, amountApproved: 5_499 }, budget, budgetRequests, claims))).toEqual([
-        'Claims_Within_Approved_Amount'
-      ]);
+      expect(
+        names(checkRequest({ ...REQUESTS.R1, amountApproved: 5_499 }, budget, budgetRequests, claims))
+      ).toEqual(['Claims_Within_Approved_Amount']);
     });
   });
 
   describe('claims', () => {
     const r1Claims = [CLAIMS.r1Paid, CLAIMS.r1Approved, CLAIMS.r1Submitted, CLAIMS.r1Rejected];
-    const newClaim = (amount: number, claimDate: string | null, status: Claim['status'] = 'Submitted'): Claim => ({
+    const newClaim = (
+      amount: number,
+      claimDate: string | null,
+      status: Claim['status'] = 'Submitted'
+    ): Claim => ({
       id: 'new',
       requestId: REQUESTS.R1.id,
       status,
@@ -127,33 +164,48 @@ describe('MDF rules (the TypeScript twins of the validation rules)', () => {
     it('accept a claim up to what is left to claim (approved − approved and paid claims)', () => {
       // R1: 10,000 approved − 5,500 claimed = 4,500 left
       expect(checkClaim(newClaim(4_500, '2026-11-30'), REQUESTS.R1, r1Claims, '2026-11-25')).toEqual([]);
-      expect(names(checkClaim(newClaim(4_500.01, '2026-11-30'), REQUESTS.R1, r1Claims, '2026-11-25'))).toEqual([
-        'Claim_Within_Remaining_Approved'
-      ]);
+      expect(
+        names(checkClaim(newClaim(4_500.01, '2026-11-30'), REQUESTS.R1, r1Claims, '2026-11-25'))
+      ).toEqual(['Claim_Within_Remaining_Approved']);
     });
 
     it('refuse approving a claim that takes the claimed total over the approved amount', () => {
       const c = { ...CLAIMS.r1Submitted, amount: 4_600, status: 'Approved' as const };
-      expect(names(checkClaim(c, REQUESTS.R1, r1Claims, '2026-11-25'))).toEqual(['Claims_Within_Approved_Amount']);
+      expect(names(checkClaim(c, REQUESTS.R1, r1Claims, '2026-11-25'))).toEqual([
+        'Claims_Within_Approved_Amount'
+      ]);
       expect(checkClaim({ ...c, amount: 4_500 }, REQUESTS.R1, r1Claims, '2026-11-25')).toEqual([]);
     });
 
     it('refuse a claim after the deadline; a claim without a date is dated today', () => {
       expect(checkClaim(newClaim(10, '2026-12-10'), REQUESTS.R1, r1Claims, '2026-11-25')).toEqual([]);
-      expect(names(checkClaim(newClaim(10, '2026-12-11'), REQUESTS.R1, r1Claims, '2026-11-25'))).toEqual(['Claim_Within_Deadline']);
-      expect(names(checkClaim(newClaim(10, null), REQUESTS.R1, r1Claims, '2026-12-11'))).toEqual(['Claim_Within_Deadline']);
+      expect(names(checkClaim(newClaim(10, '2026-12-11'), REQUESTS.R1, r1Claims, '2026-11-25'))).toEqual([
+        'Claim_Within_Deadline'
+      ]);
+      expect(names(checkClaim(newClaim(10, null), REQUESTS.R1, r1Claims, '2026-12-11'))).toEqual([
+        'Claim_Within_Deadline'
+      ]);
     });
 
     it('refuse a new claim on a request that is not Approved, but let settled claims be paid after it closed', () => {
-      expect(names(checkClaim({ ...newClaim(10, '2026-06-01'), requestId: REQUESTS.R3.id }, REQUESTS.R3, [CLAIMS.r3Paid], '2026-06-01'))).toEqual([
-        'Request_Must_Be_Approved'
-      ]);
+      expect(
+        names(
+          checkClaim(
+            { ...newClaim(10, '2026-06-01'), requestId: REQUESTS.R3.id },
+            REQUESTS.R3,
+            [CLAIMS.r3Paid],
+            '2026-06-01'
+          )
+        )
+      ).toEqual(['Request_Must_Be_Approved']);
       const approvedOnClosed: Claim = { ...CLAIMS.r3Paid, id: 'x', status: 'Paid', amount: 1_000 };
       expect(checkClaim(approvedOnClosed, REQUESTS.R3, [CLAIMS.r3Paid], '2026-06-25')).toEqual([]);
     });
 
     it('refuse a claim that is not positive', () => {
-      expect(names(checkClaim(newClaim(0, '2026-11-30'), REQUESTS.R1, r1Claims, '2026-11-25'))).toEqual(['Amount_Must_Be_Positive']);
+      expect(names(checkClaim(newClaim(0, '2026-11-30'), REQUESTS.R1, r1Claims, '2026-11-25'))).toEqual([
+        'Amount_Must_Be_Positive'
+      ]);
     });
   });
 });

@@ -2,6 +2,8 @@ import { Messages, SfError } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { type AccrueResult, runAccrual } from '../../../mdf/accrue.js';
 import { isIsoDate, today } from '../../../mdf/model.js';
+import type { QueryConnection } from '../../../mdf/read.js';
+import type { UpdateConnection } from '../../../mdf/accrue.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('channel-ops', 'channel.mdf.accrue');
@@ -9,14 +11,15 @@ const messages = Messages.loadMessages('channel-ops', 'channel.mdf.accrue');
 /** `--json` result of `channel mdf accrue`. */
 export type MdfAccrueJson = AccrueResult;
 
-const money = (n: number): string => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const money = (n: number): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export default class MdfAccrue extends SfCommand<MdfAccrueJson> {
-  public static readonly summary = messages.getMessage('summary');
-  public static readonly description = messages.getMessage('description');
-  public static readonly examples = messages.getMessages('examples');
+  public static override readonly summary = messages.getMessage('summary');
+  public static override readonly description = messages.getMessage('description');
+  public static override readonly examples = messages.getMessages('examples');
 
-  public static readonly flags = {
+  public static override readonly flags = {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
     'as-of': Flags.string({ summary: messages.getMessage('flags.as-of.summary') }),
@@ -27,7 +30,9 @@ export default class MdfAccrue extends SfCommand<MdfAccrueJson> {
     const { flags } = await this.parse(MdfAccrue);
     const asOf = flags['as-of'] ?? today();
     if (!isIsoDate(asOf)) throw messages.createError('error.InvalidAsOf', [asOf]);
-    const conn = flags['target-org'].getConnection(flags['api-version']);
+    // jsforce's query() result is a thenable whose typing does not match PromiseLike<QueryPage<T>>; it is one at run time.
+    const conn = flags['target-org'].getConnection(flags['api-version']) as unknown as QueryConnection &
+      UpdateConnection;
 
     this.spinner.start(flags['dry-run'] ? 'Planning accruals and expiries' : 'Accruing and expiring');
     let result: AccrueResult;
@@ -35,7 +40,12 @@ export default class MdfAccrue extends SfCommand<MdfAccrueJson> {
       result = await runAccrual(conn, { asOf, dryRun: flags['dry-run'] });
     } catch (e) {
       this.spinner.stop('failed');
-      throw messages.createError('error.ReadFailed', [(e as Error).message], [], e instanceof SfError || e instanceof Error ? e : undefined);
+      throw messages.createError(
+        'error.ReadFailed',
+        [(e as Error).message],
+        [],
+        e instanceof SfError || e instanceof Error ? e : undefined
+      );
     }
     this.spinner.stop();
 
@@ -106,7 +116,12 @@ export default class MdfAccrue extends SfCommand<MdfAccrueJson> {
     if (result.failures.length) {
       this.table({
         title: 'Not updated',
-        data: result.failures.map((f) => ({ object: f.sobject, id: f.id, rule: f.rule ?? '', message: f.message })),
+        data: result.failures.map((f) => ({
+          object: f.sobject,
+          id: f.id,
+          rule: f.rule ?? '',
+          message: f.message
+        })),
         columns: [
           { key: 'object', name: 'Object' },
           { key: 'id', name: 'Record' },

@@ -3,6 +3,7 @@ import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { DEFAULT_EXPIRING_WITHIN_DAYS, type PartnerFigures } from '../../../mdf/figures.js';
 import { isIsoDate, today } from '../../../mdf/model.js';
 import { type MdfReportResult, runMdfReport } from '../../../mdf/report.js';
+import type { QueryConnection } from '../../../mdf/read.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('channel-ops', 'channel.mdf.report');
@@ -11,17 +12,23 @@ const messages = Messages.loadMessages('channel-ops', 'channel.mdf.report');
 export type MdfReportJson = MdfReportResult;
 export type { PartnerFigures };
 
-const money = (n: number): string => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const money = (n: number): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export default class MdfReport extends SfCommand<MdfReportJson> {
-  public static readonly summary = messages.getMessage('summary');
-  public static readonly description = messages.getMessage('description');
-  public static readonly examples = messages.getMessages('examples');
+  public static override readonly summary = messages.getMessage('summary');
+  public static override readonly description = messages.getMessage('description');
+  public static override readonly examples = messages.getMessages('examples');
 
-  public static readonly flags = {
+  public static override readonly flags = {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    partner: Flags.salesforceId({ summary: messages.getMessage('flags.partner.summary'), startsWith: '001', length: 'both', char: 'p' }),
+    partner: Flags.salesforceId({
+      summary: messages.getMessage('flags.partner.summary'),
+      startsWith: '001',
+      length: 'both',
+      char: 'p'
+    }),
     'as-of': Flags.string({ summary: messages.getMessage('flags.as-of.summary') }),
     'expiring-within': Flags.integer({
       summary: messages.getMessage('flags.expiring-within.summary'),
@@ -38,7 +45,8 @@ export default class MdfReport extends SfCommand<MdfReportJson> {
     const asOf = flags['as-of'] ?? today();
     if (!isIsoDate(asOf)) throw messages.createError('error.InvalidAsOf', [asOf]);
     const org = flags['target-org'];
-    const conn = org.getConnection(flags['api-version']);
+    // jsforce's query() result is a thenable whose typing does not match PromiseLike<QueryPage<T>>; it is one at run time.
+    const conn = org.getConnection(flags['api-version']) as unknown as QueryConnection;
 
     this.spinner.start('Reading MDF budgets, requests and claims');
     let result: MdfReportResult;
@@ -54,8 +62,14 @@ export default class MdfReport extends SfCommand<MdfReportJson> {
     } catch (e) {
       this.spinner.stop('failed');
       const err = e as NodeJS.ErrnoException;
-      if (err.code && err.path) throw messages.createError('error.CannotWrite', [err.path, err.message], [], err);
-      throw messages.createError('error.ReadFailed', [err.message], [], e instanceof SfError || e instanceof Error ? e : undefined);
+      if (err.code && err.path)
+        throw messages.createError('error.CannotWrite', [err.path, err.message], [], err);
+      throw messages.createError(
+        'error.ReadFailed',
+        [err.message],
+        [],
+        e instanceof SfError || e instanceof Error ? e : undefined
+      );
     }
     this.spinner.stop();
 
