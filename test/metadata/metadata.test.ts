@@ -99,9 +99,8 @@ describe('force-app as committed', () => {
     for (const line of section.split('\n')) {
       const heading = /^- \*\*([A-Za-z_]+)\*\*/.exec(line);
       if (heading) object = heading[1];
-      for (const [, name] of line
-        .matchAll(/\*\*([A-Za-z_]+__c)\*\*|`([A-Za-z_]+__c)`/g)
-        .map((m) => [m[0], m[1] ?? m[2]])) {
+      for (const match of line.matchAll(/\*\*([A-Za-z_]+__c)\*\*|`([A-Za-z_]+__c)`/g)) {
+        const name = match[1] ?? match[2];
         if (project.objects.has(name)) object = name;
         else promised.push(`${object}.${name}`);
       }
