@@ -792,7 +792,7 @@ export function parseFieldXml(content: string, gvs = new Map<string, { values: s
       return {
         field: f.includes('.') ? f.split('.').slice(1).join('.') : f,
         operation: (text(item.operation) ?? 'equals') as RollupFilter['operation'],
-        value: text(item.value)
+        value: text(Array.isArray(item.value) ? item.value[0] : item.value)
       };
     });
     def.rollup = {
@@ -960,12 +960,20 @@ export async function loadForceApp(dir: string, into: Schema): Promise<LoadRepor
       obj.fields = fresh;
     }
   }
-  // Roll-up MIN/MAX of dates keep the date type.
+  // Roll-ups take the type of the summarised field (SUM of a currency is a currency); COUNT is a number.
   for (const obj of into.objects.values()) {
     for (const f of obj.fields.values()) {
-      if (!f.rollup || !f.rollup.field || (f.rollup.operation !== 'min' && f.rollup.operation !== 'max')) continue;
+      if (!f.rollup) continue;
+      if (f.rollup.operation === 'count' || !f.rollup.field) {
+        f.type = 'double';
+        f.scale = 0;
+        continue;
+      }
       const child = into.get(f.rollup.summarizedObject)?.fields.get(f.rollup.field.toLowerCase());
-      if (child && (child.type === 'date' || child.type === 'datetime')) f.type = child.type;
+      if (!child) continue;
+      if (['currency', 'double', 'percent', 'int', 'date', 'datetime'].includes(child.type)) f.type = child.type;
+      if (child.scale !== undefined) f.scale = child.scale;
+      if (child.precision !== undefined) f.precision = child.precision;
     }
   }
   into.link();
