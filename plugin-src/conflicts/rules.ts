@@ -9,8 +9,7 @@
  *    Conflicting Opportunity = the winner.
  * 2. Direct vs Partner — an open direct opportunity (Channel Direct, or no registered partner)
  *    on a customer a partner holds an Approved, unexpired registration for
- *    (Registration_Expires__c ≥ as-of; without an expiry date: registration date +
- *    protection window). Opportunity = the direct one.
+ *    (Registration_Expires__c ≥ as-of). Opportunity = the direct one.
  * 3. Protected Account — a registration (Submitted/Approved) on a customer any of whose
  *    account records is Direct_Only__c. Account = the direct-only record.
  * 4. Price — two open opportunities of one customer in different channels (direct vs partner
@@ -121,11 +120,13 @@ export function registrationExpiry(o: RuleOpportunity, rules: RulesOfEngagement 
   return d ? addDays(d, rules.registrationProtectionDays) : undefined;
 }
 
-/** An Approved registration that still protects its deal on the as-of date. */
-export function holdsRegistration(o: RuleOpportunity, asOf: string, rules: RulesOfEngagement = DEFAULT_RULES): boolean {
-  if (!o.Registered_Partner__c || o.Registration_Status__c !== 'Approved') return false;
-  const expiry = registrationExpiry(o, rules);
-  return expiry === undefined || expiry >= asOf.slice(0, 10);
+/**
+ * An Approved registration that still protects its deal on the as-of date: the rule reads
+ * Registration_Expires__c ≥ as-of, so an approval without an expiry date holds nothing.
+ */
+export function holdsRegistration(o: RuleOpportunity, asOf: string): boolean {
+  if (!o.Registered_Partner__c || o.Registration_Status__c !== 'Approved' || !o.Registration_Expires__c) return false;
+  return o.Registration_Expires__c.slice(0, 10) >= asOf.slice(0, 10);
 }
 
 /** The protection of one registration as a rep sees it. */
@@ -250,13 +251,13 @@ export function detectConflicts(input: RuleInput, asOf: string, rules: RulesOfEn
     }
 
     // 2. Direct vs Partner
-    const holders = registrations.filter((o) => holdsRegistration(o, day, rules));
+    const holders = registrations.filter((o) => holdsRegistration(o, day));
     if (holders.length > 0) {
       for (const direct of opps) {
         if (!isDirect(direct)) continue;
         for (const holder of holders) {
           if (holder.Id === direct.Id) continue;
-          const expiry = registrationExpiry(holder, rules) as string;
+          const expiry = holder.Registration_Expires__c as string;
           const left = daysBetween(day, expiry);
           out.push({
             type: 'Direct vs Partner',

@@ -975,10 +975,9 @@ function registrationExpiry(o, rules = DEFAULT_RULES) {
   const d = registrationDate(o);
   return d ? addDays(d, rules.registrationProtectionDays) : void 0;
 }
-function holdsRegistration(o, asOf, rules = DEFAULT_RULES) {
-  if (!o.Registered_Partner__c || o.Registration_Status__c !== "Approved") return false;
-  const expiry = registrationExpiry(o, rules);
-  return expiry === void 0 || expiry >= asOf.slice(0, 10);
+function holdsRegistration(o, asOf) {
+  if (!o.Registered_Partner__c || o.Registration_Status__c !== "Approved" || !o.Registration_Expires__c) return false;
+  return o.Registration_Expires__c.slice(0, 10) >= asOf.slice(0, 10);
 }
 function protectionStatus(o, asOf, rules = DEFAULT_RULES) {
   if (!o.Registered_Partner__c || !o.Registration_Status__c) return { state: "not registered" };
@@ -1075,13 +1074,13 @@ function detectConflicts(input, asOf, rules = DEFAULT_RULES) {
         });
       }
     }
-    const holders = registrations.filter((o) => holdsRegistration(o, day, rules));
+    const holders = registrations.filter((o) => holdsRegistration(o, day));
     if (holders.length > 0) {
       for (const direct of opps) {
         if (!isDirect(direct)) continue;
         for (const holder of holders) {
           if (holder.Id === direct.Id) continue;
-          const expiry = registrationExpiry(holder, rules);
+          const expiry = holder.Registration_Expires__c;
           const left = daysBetween(day, expiry);
           out.push({
             type: "Direct vs Partner",
