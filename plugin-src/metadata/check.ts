@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as evaluateFormula, type FormulonLiteral } from 'formulon';
-import { loadProject, type MetadataProject, type Problem } from './project.js';
+import { loadProject, type FieldMeta, type MetadataProject, type Problem } from './project.js';
 import { Schema, isComputed, type SchemaField } from './schema.js';
 import { FormulaSyntaxError, formulaReferences } from './formula.js';
 import { STANDARD_CHILD_RELATIONSHIPS } from './standard-objects.js';
@@ -62,6 +62,69 @@ const KNOWN_FIELD_TYPES = new Set([
   'EncryptedText'
 ]);
 const NUMERIC = new Set(['Number', 'Currency', 'Percent']);
+/** API names: a letter, then letters, digits and single underscores, not ending in one. */
+const API_NAME = /^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*[A-Za-z0-9]$|^[A-Za-z]$/;
+
+/** Salesforce's limits on a custom field's definition: a deploy fails when one is broken. */
+function checkLimits(f: FieldMeta, report: (file: string, rule: string, message: string) => void): void {
+  const where = `${f.object}.${f.name}`;
+  const bare = f.name.replace(/__c$/, '');
+  if (!f.name.endsWith('__c') || !API_NAME.test(bare) || bare.length > 40)
+    report(
+      f.file,
+      'limits',
+      `${where}: a custom field name is at most 40 letters, digits and single underscores, then __c`
+    );
+  const tooLong: Array<[string | undefined, number, string]> = [
+    [f.label, 40, 'label'],
+    [f.description, 1000, 'description'],
+    [f.inlineHelpText, 510, 'help text'],
+    [f.formula, 3900, 'formula']
+  ];
+  for (const [text, max, what] of tooLong)
+    if (text && text.length > max)
+      report(f.file, 'limits', `${where}: the ${what} has ${text.length} characters (at most ${max})`);
+  if (f.relationshipName && (!API_NAME.test(f.relationshipName) || f.relationshipName.length > 40))
+    report(
+      f.file,
+      'limits',
+      `${where}: relationship name ${f.relationshipName} is not a valid API name (at most 40 letters, digits and single underscores)`
+    );
+  for (const value of f.picklistValues ?? [])
+    if (value.length > 255 || value.trim() === '')
+      report(f.file, 'limits', `${where}: picklist value "${value}" must be 1 to 255 characters`);
+  if (f.type === 'Text' && !f.formula && !(f.length !== undefined && f.length >= 1 && f.length <= 255))
+    report(
+      f.file,
+      'limits',
+      `${where}: a Text field needs a length from 1 to 255 (has ${f.length ?? 'none'}); use a Long Text Area beyond`
+    );
+  if (
+    (f.type === 'LongTextArea' || f.type === 'Html') &&
+    !(f.length !== undefined && f.length >= 256 && f.length <= 131072)
+  )
+    report(
+      f.file,
+      'limits',
+      `${where}: a long text area needs a length from 256 to 131072 (has ${f.length ?? 'none'})`
+    );
+  if (NUMERIC.has(f.type)) {
+    const { precision, scale } = f;
+    if (
+      precision === undefined ||
+      scale === undefined ||
+      precision < 1 ||
+      precision > 18 ||
+      scale < 0 ||
+      scale > precision
+    )
+      report(
+        f.file,
+        'limits',
+        `${where}: a ${f.type} needs precision 1-18 and scale 0-precision (has ${precision ?? '?'}, ${scale ?? '?'})`
+      );
+  }
+}
 /** Standard list view / related list column tokens (NAME, CREATED_DATE, ...). */
 const isColumnToken = (c: string): boolean => /^[A-Z][A-Z0-9_.]*$/.test(c) && !c.includes('__');
 
@@ -146,6 +209,7 @@ export async function checkMetadata(root: string, options: CheckOptions = {}): P
         const dupes = (f.picklistValues ?? []).filter((v, i, all) => all.indexOf(v) !== i);
         if (dupes.length) report(f.file, 'picklist', `${where} repeats picklist values ${dupes.join(', ')}`);
       }
+      checkLimits(f, report);
       if (f.type === 'Summary') checkRollup(schema, meta.name, f, report);
       if (f.formula)
         checkFormula(schema, meta.name, f.formula, f.file, `formula field ${where}`, f.type, report);
@@ -155,6 +219,24 @@ export async function checkMetadata(root: string, options: CheckOptions = {}): P
   // ---- validation rules
   for (const rule of project.validationRules) {
     const where = `validation rule ${rule.object}.${rule.name}`;
+    if (!API_NAME.test(rule.name) || rule.name.length > 40)
+      report(
+        rule.file,
+        'limits',
+        `${where}: a rule name is at most 40 letters, digits and single underscores`
+      );
+    if ((rule.errorMessage ?? '').length > 255)
+      report(
+        rule.file,
+        'limits',
+        `${where}: the error message has ${rule.errorMessage?.length} characters (at most 255)`
+      );
+    if (rule.formula.length > 3900)
+      report(
+        rule.file,
+        'limits',
+        `${where}: the formula has ${rule.formula.length} characters (at most 3900)`
+      );
     if (!schema.object(rule.object)) {
       report(rule.file, 'unknown-object', `${where} is on ${rule.object}, which does not exist`);
       continue;

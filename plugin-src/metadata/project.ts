@@ -38,6 +38,9 @@ export interface FieldMeta {
   externalId: boolean;
   unique: boolean;
   defaultValue?: string;
+  length?: number;
+  precision?: number;
+  scale?: number;
 }
 
 export interface ObjectMeta {
@@ -168,6 +171,7 @@ export function list<T = unknown>(value: unknown): T[] {
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
 const bool = (v: unknown): boolean => v === 'true' || v === true;
+const num = (v: unknown): number | undefined => (str(v) === undefined ? undefined : Number(str(v)));
 
 async function walk(dir: string): Promise<string[]> {
   let entries;
@@ -291,7 +295,10 @@ export async function loadProject(root: string): Promise<MetadataProject> {
               : undefined,
           externalId: bool(x.externalId),
           unique: bool(x.unique),
-          defaultValue: str(x.defaultValue)
+          defaultValue: str(x.defaultValue),
+          length: num(x.length),
+          precision: num(x.precision),
+          scale: num(x.scale)
         });
       } else if (parts[2] === 'validationRules' && file.endsWith('.validationRule-meta.xml')) {
         const x = await readXml(path, 'ValidationRule');

@@ -315,6 +315,24 @@ describe('the checker catches what a deploy would reject', () => {
       /the standard Opportunities relationship/
     ],
     [
+      'a field label longer than Salesforce allows',
+      'objects/MDF_Request__c/fields/Claim_Deadline__c.field-meta.xml',
+      (x: string) =>
+        x.replace(
+          '<label>Claim Deadline</label>',
+          '<label>Last day on which the partner may still claim</label>'
+        ),
+      'limits',
+      /MDF_Request__c.Claim_Deadline__c: the label has 45 characters \(at most 40\)/
+    ],
+    [
+      'a text field longer than 255',
+      'objects/Channel_Conflict__c/fields/Reason__c.field-meta.xml',
+      (x: string) => x.replace('<length>255</length>', '<length>1000</length>'),
+      'limits',
+      /a Text field needs a length from 1 to 255 \(has 1000\)/
+    ],
+    [
       'an app listing a tab that does not exist',
       'applications/Channel_Ops.app-meta.xml',
       (x: string) => x.replace('<tabs>MDF_Claim__c</tabs>', '<tabs>MDF_Claims__c</tabs>'),
