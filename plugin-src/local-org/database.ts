@@ -97,6 +97,8 @@ export class Database {
   private readonly tables = new Map<string, Table>();
   private schemaSignature = '';
   private undoLog: (() => void)[] | null = null;
+  /** How many rows the last query's WHERE looked at (shows whether an index was used). */
+  public lastQueryScanned = 0;
 
   public constructor(schema: Schema, opts: { orgId?: string } = {}) {
     this.schema = schema;

@@ -56,6 +56,8 @@ interface Env {
   opts: QueryOptions;
   nowMs: number;
   version: string;
+  /** rows the WHERE clause looked at (index use shows here) */
+  scanned: number;
 }
 
 function compilePath(env: Env, table: Table, raw: string, allowFinalRelationship = false): Path {
@@ -316,16 +318,29 @@ function compileCondition(env: Env, table: Table, c: Condition, hints: IndexHint
   if ((op === 'IN' || op === 'NOT IN') && cond.valueQuery) {
     const sub = cond.valueQuery;
     let cache: Set<string> | undefined;
+    let originals: string[] = [];
     const values = (): Set<string> => {
       if (!cache) {
         const res = runSelect(env, sub, { semiJoin: true });
         cache = new Set<string>();
-        for (const r of res.rawValues ?? []) if (r !== null && r !== undefined) cache.add(String(r).toLowerCase());
+        originals = [];
+        for (const r of res.rawValues ?? []) {
+          if (r === null || r === undefined) continue;
+          const key = String(r).toLowerCase();
+          if (!cache.has(key)) originals.push(String(r));
+          cache.add(key);
+        }
       }
       return cache;
     };
     if (hints && op === 'IN' && !cond.fn && (f.type === 'id' || f.type === 'reference') && !String(cond.field).includes('.')) {
-      hints.push({ field: f, values: () => [...values()].map((v) => normalizeId(v) ?? v) });
+      hints.push({
+        field: f,
+        values: () => {
+          values();
+          return originals;
+        }
+      });
     }
     return (row) => {
       const v = getter(row);
@@ -731,12 +746,16 @@ function runSelect(env: Env, q: Query, run: RunOptions = {}): SelectResult {
   const ordered = Boolean(q.orderBy && (!Array.isArray(q.orderBy) || q.orderBy.length));
   const matched: Row[] = [];
   const stopAt = !grouped && !ordered && limit !== undefined ? limit + offset : Infinity;
+  let scanned = 0;
   for (const row of source) {
+    scanned++;
     if (!includeDeleted && row.IsDeleted) continue;
     if (pred && !pred(row)) continue;
     matched.push(row);
     if (matched.length >= stopAt) break;
   }
+
+  if (!run.childOf) env.scanned += scanned;
 
   if (run.semiJoin) {
     const col = cols[0];
@@ -888,7 +907,21 @@ function aggregate(env: Env, table: Table, q: Query, cols: Column[], rows: Row[]
   }
   const offset = q.offset ?? 0;
   const page = out.slice(offset, q.limit !== undefined ? offset + q.limit : undefined).map((o) => o.record);
-  return { totalSize: page.length, records: page, columns: cols.map(columnMeta), entityName: table.def.name };
+  return { totalSize: page.length, records: page, columns: mergeColumns(cols.map(columnMeta)), entityName: table.def.name };
+}
+
+// Parsing costs a few ms; the same query text comes back often (paging, polling, loops).
+const parseCache = new Map<string, Query>();
+
+function parsed(soql: string): Query {
+  let q = parseCache.get(soql);
+  if (!q) {
+    // (no options object: passing one makes the parser rebuild itself, ~100 ms a call)
+    q = parseQuery(soql);
+    if (parseCache.size > 500) parseCache.clear();
+    parseCache.set(soql, q);
+  }
+  return q;
 }
 
 /** Runs one SOQL query against the database. */
@@ -898,12 +931,14 @@ export function executeQuery(db: Database, soql: string, opts: QueryOptions = {}
     throw malformed('Bind variables only allowed in Apex code');
   }
   try {
-    q = parseQuery(soql, { allowApexBindVariables: false, logErrors: false } as never);
+    q = parsed(soql);
   } catch (e) {
     const msg = (e as Error).message ?? 'unexpected token';
     const found = /but found: '([^']*)'/.exec(msg);
     throw malformed(found ? `unexpected token: '${found[1] || '<EOF>'}'` : `unexpected token: ${msg.split('\n')[0]}`);
   }
-  const env: Env = { db, opts, nowMs: (opts.now ?? new Date()).getTime(), version: opts.apiVersion ?? '62.0' };
-  return runSelect(env, q);
+  const env: Env = { db, opts, nowMs: (opts.now ?? new Date()).getTime(), version: opts.apiVersion ?? '62.0', scanned: 0 };
+  const result = runSelect(env, q);
+  db.lastQueryScanned = env.scanned;
+  return result;
 }
