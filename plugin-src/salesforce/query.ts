@@ -16,12 +16,12 @@ export interface QueryPage<T> {
 }
 
 /**
- * The part of a jsforce / @salesforce/core Connection this module uses. `query` must resolve to
- * the FIRST page only (jsforce does when autoFetch is off, its default).
+ * The part of a jsforce / @salesforce/core Connection this module uses (a Connection fits as is).
+ * `query` must resolve to the FIRST page only, as jsforce does when autoFetch is off (its default).
  */
 export interface QueryConnection {
-  query<T>(soql: string, options?: Record<string, unknown>): PromiseLike<QueryPage<T>>;
-  queryMore<T>(locator: string, options?: Record<string, unknown>): PromiseLike<QueryPage<T>>;
+  query(soql: string, options?: { maxFetch?: number; scanAll?: boolean }): PromiseLike<QueryPage<unknown>>;
+  queryMore(locator: string, options?: { maxFetch?: number; scanAll?: boolean }): PromiseLike<QueryPage<unknown>>;
 }
 
 export interface QueryOptions {
@@ -33,12 +33,12 @@ export interface QueryOptions {
 export async function* queryPages<T>(conn: QueryConnection, soql: string, options: QueryOptions = {}): AsyncGenerator<T[]> {
   // maxFetch: jsforce would otherwise cut a page longer than 10 000 rows.
   const opts = { maxFetch: Number.MAX_SAFE_INTEGER, ...(options.scanAll ? { scanAll: true } : {}) };
-  let page = await conn.query<T>(soql, opts);
+  let page = await conn.query(soql, opts);
   for (;;) {
     const records = (page.records ?? []).map(stripAttributes) as T[];
     if (records.length > 0) yield records;
     if (page.done || !page.nextRecordsUrl) return;
-    page = await conn.queryMore<T>(page.nextRecordsUrl, opts);
+    page = await conn.queryMore(page.nextRecordsUrl, opts);
   }
 }
 
