@@ -485,6 +485,48 @@ export async function checkMetadata(root: string, options: CheckOptions = {}): P
     }
   }
 
+  // ---- what the components name: schema imports, 'Object.Field__c' strings, static resources
+  for (const source of project.lwcSources) {
+    for (const m of source.text.matchAll(/['"]@salesforce\/schema\/([A-Za-z0-9_.]+)['"]/g)) {
+      const [object, ...path] = m[1].split('.');
+      if (!schema.object(object))
+        report(
+          source.file,
+          'unknown-object',
+          `${source.bundle} imports @salesforce/schema/${m[1]}: object ${object} does not exist`
+        );
+      else if (path.length) {
+        const resolved = schema.resolve(object, path.join('.'));
+        if (!resolved.ok)
+          report(
+            source.file,
+            'unknown-field',
+            `${source.bundle} imports @salesforce/schema/${m[1]}: ${resolved.reason}`
+          );
+      }
+    }
+    for (const m of source.text.matchAll(
+      /['"]([A-Za-z][A-Za-z0-9_]*)\.((?:[A-Za-z0-9_]+__r\.)*[A-Za-z0-9_]+__c)['"]/g
+    )) {
+      if (!schema.object(m[1])) continue; // not an object name: some other dotted text
+      const resolved = schema.resolve(m[1], m[2]);
+      if (!resolved.ok)
+        report(
+          source.file,
+          'unknown-field',
+          `${source.bundle} names field '${m[1]}.${m[2]}': ${resolved.reason}`
+        );
+    }
+    for (const m of source.text.matchAll(/['"]@salesforce\/resourceUrl\/([A-Za-z0-9_]+)['"]/g)) {
+      if (!project.staticResources.some((r) => r.name === m[1]))
+        report(
+          source.file,
+          'unknown-resource',
+          `${source.bundle} imports static resource ${m[1]}, which does not exist`
+        );
+    }
+  }
+
   // ---- static resources
   for (const resource of project.staticResources) {
     if (!resource.contentType)

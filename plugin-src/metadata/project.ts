@@ -122,6 +122,11 @@ export interface StaticResourceMeta {
   contentType?: string;
   contentFile?: string;
 }
+export interface LwcSource {
+  bundle: string;
+  file: string;
+  text: string;
+}
 export interface LwcBundleMeta {
   name: string;
   dir: string;
@@ -143,6 +148,8 @@ export interface MetadataProject {
   tabs: TabMeta[];
   applications: ApplicationMeta[];
   lwcBundles: LwcBundleMeta[];
+  /** the bundles' JavaScript (tests excluded), for the schema names they use */
+  lwcSources: LwcSource[];
   /** false when there is no lwc folder or it holds no bundle */
   hasLwc: boolean;
   problems: Problem[];
@@ -204,6 +211,7 @@ export async function loadProject(root: string): Promise<MetadataProject> {
     tabs: [],
     applications: [],
     lwcBundles: [],
+    lwcSources: [],
     hasLwc: false,
     problems: []
   };
@@ -427,6 +435,9 @@ export async function loadProject(root: string): Promise<MetadataProject> {
       const bundle = parts[1];
       if (!project.lwcBundles.some((b) => b.name === bundle))
         project.lwcBundles.push({ name: bundle, dir: join('lwc', bundle), isExposed: false, targets: [] });
+      if (file.endsWith('.js') && parts.length === 3) {
+        project.lwcSources.push({ bundle, file: rel(path), text: await readFile(path, 'utf8') });
+      }
       if (file === `${bundle}.js-meta.xml` && parts.length === 3) {
         const x = await readXml(path, 'LightningComponentBundle', true);
         const b = project.lwcBundles.find((l) => l.name === bundle);

@@ -4,7 +4,7 @@
  * contract. The checker itself is proven by breaking copies of force-app and watching it fail.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sdr from '@salesforce/source-deploy-retrieve';
@@ -175,6 +175,36 @@ describe('the checker catches what a deploy would reject', () => {
       }
     ]);
     expect((await baseline()).filter((p) => p.rule === 'unknown-field')).toEqual([]);
+  });
+
+  it('a component naming a field that does not exist fails the check, naming the component file', async () => {
+    // Given a copy of force-app with a component that reads a misspelt budget field
+    work = await mkdtemp(join(tmpdir(), 'channel-ops-metadata-'));
+    try {
+      await cp(pristine, work, { recursive: true });
+      const dir = join(work, 'lwc', 'budgetProbe');
+      await mkdir(dir, { recursive: true });
+      await writeFile(
+        join(dir, 'budgetProbe.js'),
+        [
+          "import REMAINING from '@salesforce/schema/MDF_Budget__c.Remaning__c';",
+          "import RULES from '@salesforce/resourceUrl/ChannelOpsRules';",
+          "const FIELDS = ['MDF_Request__c.Budget__r.Partner__r.Name', 'MDF_Request__c.Claim_Dedline__c'];",
+          'export { REMAINING, RULES, FIELDS };'
+        ].join('\n')
+      );
+      // When it is checked
+      const problems = (await checkMetadata(work, OPTIONS)).problems.filter(
+        (p) => p.file === 'lwc/budgetProbe/budgetProbe.js'
+      );
+      // Then both misspelt fields are reported, and the good path and the static resource are not
+      expect(problems.map((p) => p.message)).toEqual([
+        'budgetProbe imports @salesforce/schema/MDF_Budget__c.Remaning__c: unknown field MDF_Budget__c.Remaning__c',
+        "budgetProbe names field 'MDF_Request__c.Claim_Dedline__c': unknown field MDF_Request__c.Claim_Dedline__c"
+      ]);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 
   it.each([
