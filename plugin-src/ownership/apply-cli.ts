@@ -1,0 +1,81 @@
+/**
+ * What the apply and undo commands share: progress per object (rows done / total, rate),
+ * the mapping of known failures to the commands' errors, and the summary rows.
+ */
+import { SfError, type Messages } from '@salesforce/core';
+import { SalesforceApiError, SessionExpiredError } from '../salesforce/bulk2.js';
+import { PlanError, type ObjectOutcome, type OwnershipRunResult, type ProgressEvent } from './apply.js';
+import { PlanLockedError } from './lock.js';
+
+export interface ProgressSink {
+  start(total: number, payload: Record<string, unknown>, options: { title: string; format: string }): void;
+  update(value: number, payload: Record<string, unknown>): void;
+  finish(payload: Record<string, unknown>): void;
+  info(message: string): void;
+}
+
+/** Turns run events into a progress bar per object and short info lines. */
+export function progressRenderer(sink: ProgressSink, messages: Messages<string>): (e: ProgressEvent) => void {
+  let startedAt = Date.now();
+  let open = false;
+  const rate = (done: number): string => {
+    const seconds = (Date.now() - startedAt) / 1000;
+    return seconds > 0 ? String(Math.round(done / seconds)) : '0';
+  };
+  return (e) => {
+    switch (e.kind) {
+      case 'resume':
+        sink.info(messages.getMessage('info.resumed', [e.pendingJobs]));
+        break;
+      case 'object-start':
+        startedAt = Date.now();
+        open = true;
+        sink.start(e.total, { rate: '0' }, { title: e.sobject.padEnd(11), format: '%s | {bar} | {value}/{total} rows | {rate} rows/s' });
+        break;
+      case 'rows':
+        if (open) sink.update(e.done, { rate: rate(e.done) });
+        break;
+      case 'retry-round':
+        if (messages.messages.has('info.retry')) sink.info(messages.getMessage('info.retry', [e.sobject, e.rows, e.delayMs, e.round]));
+        break;
+      case 'object-end':
+        if (open) sink.finish({ rate: rate(e.outcome.planned) });
+        open = false;
+        break;
+      case 'teams':
+        if (e.missing > 0 && messages.messages.has('info.teams')) sink.info(messages.getMessage('info.teams', [e.sobject, e.missing, e.candidates]));
+        break;
+    }
+  };
+}
+
+/** The command error for a failure the run knows (plan, lock, session, org), or the error as it is. */
+export function toCommandError(e: unknown, messages: Messages<string>): Error {
+  const make = (name: string, text: string): SfError => messages.createError(`error.${name}`, [text]);
+  if (e instanceof PlanLockedError) return make('PlanLocked', e.message);
+  if (e instanceof PlanError) return make(e.code, e.message);
+  if (e instanceof SessionExpiredError) return make('SessionExpired', e.message);
+  if (e instanceof SalesforceApiError && messages.messages.has('error.OrgRequestFailed')) return make('OrgRequestFailed', e.message);
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+export function summaryRows(objects: ObjectOutcome[]): Array<Record<string, string | number>> {
+  return objects.map((o) => ({ object: o.sobject, planned: o.planned, moved: o.succeeded, failed: o.failed, drifted: o.drifted, skipped: o.skipped }));
+}
+
+export const SUMMARY_COLUMNS = [
+  { key: 'object', name: 'Object' },
+  { key: 'planned', name: 'Planned' },
+  { key: 'moved', name: 'Moved' },
+  { key: 'failed', name: 'Failed' },
+  { key: 'drifted', name: 'Drifted' },
+  { key: 'skipped', name: 'Already done' }
+] as const;
+
+export function totalFailed(result: OwnershipRunResult): number {
+  return result.objects.reduce((n, o) => n + o.failed, 0) + result.teamMembersFailed;
+}
+
+export function totalDrifted(result: OwnershipRunResult): number {
+  return result.objects.reduce((n, o) => n + o.drifted, 0);
+}
