@@ -12,7 +12,8 @@ import { parse as evaluateFormula, type FormulonLiteral } from 'formulon';
 import { loadProject, type FieldMeta, type MetadataProject, type Problem } from './project.js';
 import { Schema, isComputed, type SchemaField } from './schema.js';
 import { FormulaSyntaxError, formulaReferences } from './formula.js';
-import { STANDARD_CHILD_RELATIONSHIPS } from './standard-objects.js';
+import { STANDARD_CHILD_OBJECTS, STANDARD_CHILD_RELATIONSHIPS } from './standard-objects.js';
+import { gqlTemplates, parseSelections, type Selection } from './graphql.js';
 
 export type { Problem } from './project.js';
 
@@ -517,6 +518,33 @@ export async function checkMetadata(root: string, options: CheckOptions = {}): P
           `${source.bundle} names field '${m[1]}.${m[2]}': ${resolved.reason}`
         );
     }
+    for (const query of gqlTemplates(source.text)) {
+      let selections: Selection[];
+      try {
+        selections = parseSelections(query);
+      } catch (e) {
+        report(
+          source.file,
+          'graphql',
+          `${source.bundle}: a GraphQL query does not parse: ${(e as Error).message}`
+        );
+        continue;
+      }
+      const uiapi = selections.find((s) => s.name === 'uiapi')?.children ?? [];
+      for (const root of uiapi.find((s) => s.name === 'query')?.children ?? []) {
+        if (!schema.object(root.name)) {
+          report(
+            source.file,
+            'unknown-object',
+            `${source.bundle} queries ${root.name} through GraphQL, which does not exist`
+          );
+          continue;
+        }
+        checkGraphqlNode(schema, project, root.name, connectionNode(root), (message) =>
+          report(source.file, 'unknown-field', `${source.bundle} GraphQL query: ${message}`)
+        );
+      }
+    }
     for (const m of source.text.matchAll(/['"]@salesforce\/resourceUrl\/([A-Za-z0-9_]+)['"]/g)) {
       if (!project.staticResources.some((r) => r.name === m[1]))
         report(
@@ -757,5 +785,52 @@ function checkFormula(
   const expected = RESULT_TYPES[returnType];
   if (expected && result.dataType !== expected && result.dataType !== 'null') {
     report(file, 'formula-type', `${where} returns ${result.dataType}, expected ${expected}`);
+  }
+}
+
+/** The selections under `edges { node { ... } }` of a connection. */
+function connectionNode(connection: Selection): Selection[] {
+  return (
+    connection.children?.find((c) => c.name === 'edges')?.children?.find((c) => c.name === 'node')
+      ?.children ?? []
+  );
+}
+
+const VALUE_SELECTIONS = new Set(['value', 'displayValue', 'format', 'label', '__typename']);
+
+/** Resolves what a UI API GraphQL node selects on `object`; reports custom names that do not resolve. */
+function checkGraphqlNode(
+  schema: Schema,
+  project: MetadataProject,
+  object: string,
+  selections: Selection[],
+  report: (message: string) => void
+): void {
+  const custom = (name: string): boolean => /__[cr]$/i.test(name) || !!schema.object(object)?.custom;
+  for (const s of selections) {
+    if (s.name === 'Id' || s.name === '__typename') continue;
+    const children = s.children ?? [];
+    if (!s.children || children.every((c) => VALUE_SELECTIONS.has(c.name))) {
+      if (!schema.field(object, s.name) && custom(s.name)) report(`${object}.${s.name} does not exist`);
+    } else if (children.some((c) => c.name === 'edges')) {
+      let child: string | undefined;
+      if (/__r$/i.test(s.name)) {
+        const relationship = s.name.replace(/__r$/i, '').toLowerCase();
+        const lookup = [...project.objects.values()]
+          .flatMap((o) => o.fields)
+          .find(
+            (f) =>
+              f.relationshipName?.toLowerCase() === relationship &&
+              f.referenceTo?.toLowerCase() === object.toLowerCase()
+          );
+        child = lookup?.object;
+        if (!child) report(`${object} has no child relationship ${s.name}`);
+      } else child = STANDARD_CHILD_OBJECTS[schema.object(object)?.name ?? '']?.[s.name];
+      if (child && schema.object(child)) checkGraphqlNode(schema, project, child, connectionNode(s), report);
+    } else {
+      const step = schema.relationship(object, s.name);
+      if (step.target) checkGraphqlNode(schema, project, step.target, children, report);
+      else if (custom(s.name)) report(step.reason ?? `${object} has no relationship ${s.name}`);
+    }
   }
 }

@@ -191,3 +191,16 @@ export const STANDARD_CHILD_RELATIONSHIPS: Record<string, string[]> = {
   User: ['Accounts', 'Opportunities', 'Cases', 'Tasks', 'Events', 'ManagedUsers'],
   Product2: ['PricebookEntries', 'OpportunityLineItems', 'Assets']
 };
+
+/** Where the standard child relationships we query lead (`Account.Opportunities` → Opportunity). */
+export const STANDARD_CHILD_OBJECTS: Record<string, Record<string, string>> = {
+  Account: {
+    Opportunities: 'Opportunity',
+    Contacts: 'Contact',
+    Cases: 'Case',
+    AccountTeamMembers: 'AccountTeamMember',
+    ChildAccounts: 'Account'
+  },
+  Opportunity: { OpportunityLineItems: 'OpportunityLineItem' },
+  Campaign: { Opportunities: 'Opportunity' }
+};

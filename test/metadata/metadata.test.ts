@@ -178,7 +178,7 @@ describe('the checker catches what a deploy would reject', () => {
   });
 
   it('a component naming a field that does not exist fails the check, naming the component file', async () => {
-    // Given a copy of force-app with a component that reads a misspelt budget field
+    // Given a copy of force-app with a component that reads misspelt fields (schema import, string, GraphQL)
     work = await mkdtemp(join(tmpdir(), 'channel-ops-metadata-'));
     try {
       await cp(pristine, work, { recursive: true });
@@ -190,17 +190,23 @@ describe('the checker catches what a deploy would reject', () => {
           "import REMAINING from '@salesforce/schema/MDF_Budget__c.Remaning__c';",
           "import RULES from '@salesforce/resourceUrl/ChannelOpsRules';",
           "const FIELDS = ['MDF_Request__c.Budget__r.Partner__r.Name', 'MDF_Request__c.Claim_Dedline__c'];",
-          'export { REMAINING, RULES, FIELDS };'
+          'const QUERY = gql`query probe { uiapi { query { MDF_Budget__c(first: 1, where: { Amount__c: { gt: 0 } }) {',
+          '  edges { node { Id Remaining__c { value } Partner__r { Name { value } Direct_Only__c { value } }',
+          '  MDF_Requests__r(first: 5) { edges { node { Status__c { value } Claimed_Totl__c { value } } } }',
+          '  MDF_Claims__r { edges { node { Id } } } } } } } } }`;',
+          'export { REMAINING, RULES, FIELDS, QUERY };'
         ].join('\n')
       );
       // When it is checked
       const problems = (await checkMetadata(work, OPTIONS)).problems.filter(
         (p) => p.file === 'lwc/budgetProbe/budgetProbe.js'
       );
-      // Then both misspelt fields are reported, and the good path and the static resource are not
+      // Then the misspelt fields and the wrong child relationship are reported; the good paths and the static resource are not
       expect(problems.map((p) => p.message)).toEqual([
         'budgetProbe imports @salesforce/schema/MDF_Budget__c.Remaning__c: unknown field MDF_Budget__c.Remaning__c',
-        "budgetProbe names field 'MDF_Request__c.Claim_Dedline__c': unknown field MDF_Request__c.Claim_Dedline__c"
+        "budgetProbe names field 'MDF_Request__c.Claim_Dedline__c': unknown field MDF_Request__c.Claim_Dedline__c",
+        'budgetProbe GraphQL query: MDF_Request__c.Claimed_Totl__c does not exist',
+        'budgetProbe GraphQL query: MDF_Budget__c has no child relationship MDF_Claims__r'
       ]);
     } finally {
       await rm(work, { recursive: true, force: true });
