@@ -184,7 +184,8 @@ function userLabel(u: ResolvedUser): string {
 
 function rowsText(rows: readonly number[], count: number): string {
   const listed = rows.slice(0, MAX_ROWS_NAMED).join(', ');
-  return count > rows.length ? `${listed} and ${count - rows.length} more` : listed;
+  const text = count > rows.length ? `${listed} and ${count - rows.length} more` : listed;
+  return `${count === 1 ? 'Row' : 'Rows'} ${text}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,13 +282,13 @@ async function resolveOwnerRefs(
         row: ref.rows[0] ?? null,
         field,
         code: 'AMBIGUOUS_EMAIL',
-        message: `${ref.rows.length ? `Rows ${rowsText(ref.rows, ref.count)}` : field}: the email ${ref.written} belongs to ${users.length} users (${users.map(userLabel).join(', ')}). Use NewOwnerUsername or NewOwnerId instead.`
+        message: `${ref.rows.length ? `${rowsText(ref.rows, ref.count)}` : field}: the email ${ref.written} belongs to ${users.length} users (${users.map(userLabel).join(', ')}). Use NewOwnerUsername or NewOwnerId instead.`
       });
     }
   }
   for (const [key, ref] of refs) {
     const user = resolved.get(key);
-    const where = ref.rows.length ? `Rows ${rowsText(ref.rows, ref.count)}, ${field}` : field;
+    const where = ref.rows.length ? `${rowsText(ref.rows, ref.count)}, ${field}` : field;
     if (!user) {
       if (ref.kind === 'email' && byEmail.has(ref.value)) continue; // ambiguous, reported above
       issues.error({
@@ -459,6 +460,15 @@ const CHILD_SPECS: Record<Exclude<PlanSObject, 'Account'>, ChildSpec> = {
   // Salesforce's Change Owner moves open activities: events that have not ended yet.
   Event: { sobject: 'Event', open: (now) => `EndDateTime >= ${now.toISOString().replace(/\.\d{3}Z$/, 'Z')}` }
 };
+
+/** Chunks whose queries run at the same time (their rows are still written in order). */
+const CHUNKS_IN_FLIGHT = 3;
+
+/** One chunk's rows per file, in file order. */
+interface ChunkOutput {
+  objects: Map<PlanSObject, unknown[][]>;
+  teams: Map<TeamSObject, unknown[][]>;
+}
 
 /** Above this many distinct old owners in a chunk, children are filtered by owner here rather than in SOQL. */
 const MAX_OWNER_FILTER = 50;
@@ -632,7 +642,7 @@ export async function buildPlan(ctx: PlanContext, request: PlanRequest): Promise
             row: ref.rows[0] ?? null,
             field: ownerField,
             code: 'INACTIVE_USER',
-            message: `Rows ${rowsText(ref.rows, ref.count)}, ${ownerField}: ${userLabel(u)} is inactive; records cannot be given to an inactive user. Activate the user or choose another owner.`
+            message: `${rowsText(ref.rows, ref.count)}, ${ownerField}: ${userLabel(u)} is inactive; records cannot be given to an inactive user. Activate the user or choose another owner.`
           });
         }
       }
@@ -648,7 +658,7 @@ export async function buildPlan(ctx: PlanContext, request: PlanRequest): Promise
     let planned = 0;
     const accountSelect = ['Id', 'OwnerId', ...(kamAware ? ['Key_Account__c'] : [])].join(', ');
 
-    const planChunk = async (chunk: Request[]): Promise<void> => {
+    const planChunk = async (chunk: Request[]): Promise<ChunkOutput | undefined> => {
       const lookup = chunk.filter((r) => r.oldOwnerId === undefined).map((r) => r.accountId);
       const found = new Map<string, { OwnerId: string; key: boolean }>();
       if (lookup.length > 0) {
@@ -698,60 +708,96 @@ export async function buildPlan(ctx: PlanContext, request: PlanRequest): Promise
       }
       planned += moves.length;
       // Once the plan cannot be written, keep checking rows but skip the cascade queries.
-      if (issues.errorCount > 0 || moves.length === 0) return;
-      await writeChunk(moves);
+      if (issues.errorCount > 0 || moves.length === 0) return undefined;
+      return collectChunk(moves);
     };
 
-    const writeChunk = async (moves: Move[]): Promise<void> => {
-      const w = writers!;
+    /** Queries the children and teams of one chunk's moves; the rows come back in file order. */
+    const collectChunk = async (moves: Move[]): Promise<ChunkOutput> => {
+      const output: ChunkOutput = { objects: new Map(), teams: new Map() };
       const byAccount = new Map(moves.map((m) => [m.accountId, m]));
       const accountIds = moves.map((m) => m.accountId);
       const oldOwners = [...new Set(moves.map((m) => m.oldOwnerId))];
       const ownerFilter = oldOwners.length <= MAX_OWNER_FILTER ? `OwnerId IN (${oldOwners.map(soqlId).join(',')})` : undefined;
+      output.objects.set(
+        'Account',
+        moves.map((m) => [m.accountId, m.oldOwnerId, m.newOwnerId, m.accountId])
+      );
 
-      const accountWriter = w.objects.get('Account')!;
-      for (const m of moves) await accountWriter.write([m.accountId, m.oldOwnerId, m.newOwnerId, m.accountId]);
-
-      const children = await Promise.all(
-        sobjects
-          .filter((s): s is Exclude<PlanSObject, 'Account'> => s !== 'Account')
-          .map(async (s) => {
-            const open = CHILD_SPECS[s].open(now);
+      const childObjects = sobjects.filter((x): x is Exclude<PlanSObject, 'Account'> => x !== 'Account');
+      const accountTeamFields = ACCOUNT_TEAM_CSV_HEADER.filter((f) => hasField(shape, 'AccountTeamMember', f));
+      const [children, accountTeam] = await Promise.all([
+        Promise.all(
+          childObjects.map(async (sobject) => {
+            const open = CHILD_SPECS[sobject].open(now);
             const where = [open, ownerFilter].filter(Boolean).join(' AND ') || undefined;
-            const rows = await collectByIds<OwnedRow>(ctx.org, { select: 'Id, OwnerId, AccountId', from: s, idField: 'AccountId', where }, accountIds);
+            const rows = await collectByIds<OwnedRow>(ctx.org, { select: 'Id, OwnerId, AccountId', from: sobject, idField: 'AccountId', where }, accountIds);
             const mine = rows
               .map((r) => ({ Id: to18(r.Id), OwnerId: to18(r.OwnerId), AccountId: to18(r.AccountId) }))
               .filter((r) => byAccount.get(r.AccountId)?.oldOwnerId === r.OwnerId)
               .sort(byAccountThenId);
-            return { sobject: s, rows: mine };
+            return { sobject, rows: mine };
           })
-      );
+        ),
+        capturedTeams.includes('AccountTeamMember')
+          ? collectByIds<Record<string, unknown>>(ctx.org, { select: accountTeamFields.join(', '), from: 'AccountTeamMember', idField: 'AccountId' }, accountIds)
+          : Promise.resolve(undefined)
+      ]);
       let opportunityIds: string[] = [];
       for (const { sobject, rows } of children) {
-        const out = w.objects.get(sobject)!;
-        for (const r of rows) await out.write([r.Id, r.OwnerId, byAccount.get(r.AccountId)!.newOwnerId, r.AccountId]);
+        output.objects.set(
+          sobject,
+          rows.map((r) => [r.Id, r.OwnerId, byAccount.get(r.AccountId)!.newOwnerId, r.AccountId])
+        );
         if (sobject === 'Opportunity') opportunityIds = rows.map((r) => r.Id);
       }
-
-      const accountTeam = w.teams.get('AccountTeamMember');
       if (accountTeam) {
-        const fields = ACCOUNT_TEAM_CSV_HEADER.filter((f) => hasField(shape, 'AccountTeamMember', f));
-        const members = await collectByIds<Record<string, unknown>>(ctx.org, { select: fields.join(', '), from: 'AccountTeamMember', idField: 'AccountId' }, accountIds);
-        const rows = members
+        const rows = accountTeam
           .map((m) => ({ ...m, Id: to18(String(m.Id)), AccountId: to18(String(m.AccountId)) }) as Record<string, unknown> & { Id: string; AccountId: string })
           .sort(byAccountThenId);
-        for (const m of rows) await accountTeam.write(ACCOUNT_TEAM_CSV_HEADER.map((f) => (f === 'UserId' ? to18(String(m.UserId)) : cell(m[f]))));
+        output.teams.set(
+          'AccountTeamMember',
+          rows.map((m) => ACCOUNT_TEAM_CSV_HEADER.map((f) => (f === 'UserId' ? to18(String(m.UserId)) : cell(m[f]))))
+        );
       }
-      const opportunityTeam = w.teams.get('OpportunityTeamMember');
-      if (opportunityTeam && opportunityIds.length > 0) {
+      if (capturedTeams.includes('OpportunityTeamMember') && opportunityIds.length > 0) {
         const fields = OPPORTUNITY_TEAM_CSV_HEADER.filter((f) => hasField(shape, 'OpportunityTeamMember', f));
         const members = await collectByIds<Record<string, unknown>>(ctx.org, { select: fields.join(', '), from: 'OpportunityTeamMember', idField: 'OpportunityId' }, opportunityIds);
         const order = new Map(opportunityIds.map((id, i) => [id, i]));
         const rows = members
           .map((m) => ({ ...m, Id: to18(String(m.Id)), OpportunityId: to18(String(m.OpportunityId)) }) as Record<string, unknown> & { Id: string; OpportunityId: string })
           .sort((a, b) => order.get(a.OpportunityId)! - order.get(b.OpportunityId)! || (a.Id < b.Id ? -1 : a.Id > b.Id ? 1 : 0));
-        for (const m of rows) await opportunityTeam.write(OPPORTUNITY_TEAM_CSV_HEADER.map((f) => (f === 'UserId' ? to18(String(m.UserId)) : cell(m[f]))));
+        output.teams.set(
+          'OpportunityTeamMember',
+          rows.map((m) => OPPORTUNITY_TEAM_CSV_HEADER.map((f) => (f === 'UserId' ? to18(String(m.UserId)) : cell(m[f]))))
+        );
       }
+      return output;
+    };
+
+    /** Appends one chunk's rows to the files (chunks are written in AccountId order). */
+    const writeOutput = async (output: ChunkOutput | undefined): Promise<void> => {
+      if (!output || issues.errorCount > 0) return;
+      for (const [sobject, rows] of output.objects) {
+        const w = writers!.objects.get(sobject)!;
+        for (const r of rows) await w.write(r);
+      }
+      for (const [sobject, rows] of output.teams) {
+        const w = writers!.teams.get(sobject)!;
+        for (const r of rows) await w.write(r);
+      }
+    };
+
+    // Chunks are planned a few at a time (their queries overlap) and written in order.
+    const inFlight: Promise<ChunkOutput | undefined>[] = [];
+    const submit = async (chunk: Request[]): Promise<void> => {
+      const p = planChunk(chunk);
+      p.catch(() => undefined); // awaited below, in order
+      inFlight.push(p);
+      if (inFlight.length >= CHUNKS_IN_FLIGHT) await writeOutput(await inFlight.shift()!);
+    };
+    const drain = async (): Promise<void> => {
+      while (inFlight.length > 0) await writeOutput(await inFlight.shift()!);
     };
 
     progress({ phase: 'planning', done: 0, total: sorter.size });
@@ -773,12 +819,13 @@ export async function buildPlan(ctx: PlanContext, request: PlanRequest): Promise
       previous = r;
       chunk.push(r);
       if (chunk.length >= chunkSize) {
-        await planChunk(chunk);
+        await submit(chunk);
         chunk = [];
         progress({ phase: 'planning', done: merged, total: sorter.size });
       }
     }
-    if (chunk.length > 0) await planChunk(chunk);
+    if (chunk.length > 0) await submit(chunk);
+    await drain();
     progress({ phase: 'planning', done: merged, total: sorter.size });
 
     // 3. KAM capacity: key accounts each new owner would own after the plan.
@@ -806,7 +853,7 @@ export async function buildPlan(ctx: PlanContext, request: PlanRequest): Promise
             field: ownerField,
             code: 'OVER_CAPACITY',
             message:
-              `${kr.rows.length ? `Rows ${rowsText(kr.rows, kr.count)}` : ownerField}: ${userLabel(u)} may own ${capacity} key account(s) (KAM_Capacity__c) but would own ${after} ` +
+              `${kr.rows.length ? `${rowsText(kr.rows, kr.count)}` : ownerField}: ${userLabel(u)} may own ${capacity} key account(s) (KAM_Capacity__c) but would own ${after} ` +
               `(${now_} now + ${into} moved in − ${out} moved out). ${allowOverCapacity ? 'Planned anyway (--allow-over-capacity).' : 'Give some to another KAM, raise the capacity, or pass --allow-over-capacity.'}`
           };
           if (allowOverCapacity) issues.warning(issue);

@@ -113,7 +113,7 @@ describe('channel ownership plan (end to end)', () => {
   const refused: Array<[string, () => string[], RegExp]> = [
     ['a malformed CSV (unclosed quote)', () => ['--file', csv(`AccountId,NewOwnerId\n${fx.accounts['Bulk 06']},"${fx.users.dave}\n`)], /row 2/],
     ['an unknown account id', () => ['--file', csv(`AccountId,NewOwnerId\n${fx.accounts['Bulk 06']},${fx.users.dave}\n001PLN0000zzzzz,${fx.users.dave}\n`)], /Row 3: account 001PLN0000zzzzz\w* does not exist/],
-    ['an inactive new owner', () => ['--file', csv(`AccountId,NewOwnerUsername\n${fx.accounts['Bulk 06']},${fx.usernames.carol}\n`)], /Rows 2, NewOwnerUsername: carol@plan-fixture.test .* is inactive/],
+    ['an inactive new owner', () => ['--file', csv(`AccountId,NewOwnerUsername\n${fx.accounts['Bulk 06']},${fx.usernames.carol}\n`)], /Row 2, NewOwnerUsername: carol@plan-fixture.test .* is inactive/],
     ['a =HYPERLINK(...) cell', () => ['--file', csv(`AccountId,NewOwnerId\n${fx.accounts['Bulk 06']},"=HYPERLINK(""http://x.example"",""x"")"\n`)], /Row 2, NewOwnerId: the cell starts with '='/],
     ['a --where with ; DELETE', () => ['--from-user', fx.users.rep, '--to-user', fx.users.dave, '--where', "Name = 'x'; DELETE FROM Account"], /contains ";"/],
     ['a --where with a subquery', () => ['--from-user', fx.users.rep, '--to-user', fx.users.dave, '--where', 'Id IN (SELECT AccountId FROM Contact)'], /subquery/]

@@ -173,7 +173,7 @@ describe('planning from a CSV', () => {
     );
     expect(e.totalIssues).toBe(7);
     expect(e.issues.find((i) => i.code === 'DUPLICATE_ACCOUNT')!.message).toMatch(/Row 5: account .* is already moved by row 2/);
-    expect(e.issues.find((i) => i.code === 'INACTIVE_USER')!.message).toMatch(/Rows 6, NewOwnerId: carol@plan-fixture.test .* is inactive/);
+    expect(e.issues.find((i) => i.code === 'INACTIVE_USER')!.message).toMatch(/Row 6, NewOwnerId: carol@plan-fixture.test .* is inactive/);
     // Then there is no plan directory and no leftover working directory
     expect(existsSync(dir)).toBe(false);
     expect(readdirSync(work).filter((f) => f.startsWith('.'))).toEqual([]);
