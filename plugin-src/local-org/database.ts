@@ -62,6 +62,18 @@ export interface Table {
   /** stored (non-formula) fields, in shape order */
   stored: FieldDef[];
   make: () => Row;
+  /** a copy of a row's stored fields (same shape) */
+  clone: (row: Row) => Row;
+  /** copies stored fields from one row onto another */
+  assign: (target: Row, source: Row) => void;
+  /** required-on-create fields */
+  required: FieldDef[];
+  /** fields by their canonical name */
+  byName: Map<string, FieldDef>;
+  /** unique fields */
+  uniques: FieldDef[];
+  /** fields derive() may set besides the input (restored on failure) */
+  derived: string[];
   refIndex: Map<string, Map<string, Set<string>>>;
   uniqueIndex: Map<string, Map<string, string>>;
   relationships: Map<string, FieldDef>;
@@ -73,6 +85,20 @@ export interface Table {
 }
 
 const NUMERIC = new Set(['double', 'currency', 'percent', 'int']);
+
+/** Fields the platform sets from others (see derive()). */
+const DERIVED: Record<string, string[]> = {
+  Contact: ['Name'],
+  Lead: ['Name'],
+  User: ['Name'],
+  Opportunity: ['IsClosed', 'IsWon', 'Probability', 'ForecastCategoryName', 'ExpectedRevenue'],
+  Case: ['IsClosed', 'ClosedDate', 'CaseNumber'],
+  Task: ['IsClosed', 'AccountId'],
+  Event: ['IsClosed', 'AccountId', 'ActivityDate', 'ActivityDateTime', 'DurationInMinutes'],
+  OpportunityLineItem: ['Product2Id', 'ListPrice', 'ProductCode', 'UnitPrice', 'TotalPrice', 'Name'],
+  PricebookEntry: ['Name', 'ProductCode'],
+  StaticResource: ['BodyLength']
+};
 
 function now(ctx: Ctx | undefined): number {
   return (ctx?.now ?? new Date()).getTime();
@@ -86,6 +112,18 @@ function rowConstructor(fields: FieldDef[]): () => Row {
   return () => new Ctor();
 }
 
+function rowCloner(fields: FieldDef[]): (row: Row) => Row {
+  const body = `return {${fields.map((f) => `${JSON.stringify(f.name)}: r[${JSON.stringify(f.name)}]`).join(', ')}};`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('r', body) as (row: Row) => Row;
+}
+
+function rowAssigner(fields: FieldDef[]): (target: Row, source: Row) => void {
+  const body = fields.map((f) => `t[${JSON.stringify(f.name)}] = s[${JSON.stringify(f.name)}];`).join('\n');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('t', 's', body) as (target: Row, source: Row) => void;
+}
+
 function uniqueKey(f: FieldDef, v: unknown): string {
   const s = String(v);
   return (f as FieldDef & { caseSensitive?: boolean }).caseSensitive ? s : s.toLowerCase();
@@ -95,7 +133,10 @@ export class Database {
   public readonly schema: Schema;
   public readonly orgId: string;
   private readonly tables = new Map<string, Table>();
-  private schemaSignature = '';
+  private schemaSignature = -1;
+  /** tables by the exact name callers use, and by key prefix (cleared when the schema changes) */
+  private readonly tablesByExactName = new Map<string, Table>();
+  private readonly tablesByPrefix = new Map<string, Table>();
   private undoLog: (() => void)[] | null = null;
   /** How many rows the last query's WHERE looked at (shows whether an index was used). */
   public lastQueryScanned = 0;
@@ -287,9 +328,9 @@ export class Database {
     }
   }
 
-  /** Call after changing the schema in place (a deploy) so shapes, indexes and roll-up maps follow. */
+  /** Call after changing the schema in place (a deploy) unless schema.link() was called. */
   public invalidateSchema(): void {
-    this.schemaSignature = '';
+    this.schemaSignature = -1;
     this.refreshSchema();
   }
 
@@ -299,6 +340,13 @@ export class Database {
   /** The table of an object (created on first use), or undefined if the schema has no such object. */
   public table(sobject: string): Table | undefined {
     this.refreshSchema();
+    return this.tableOf(sobject);
+  }
+
+  /** As table(), without checking the schema for changes (callers already did). */
+  private tableOf(sobject: string): Table | undefined {
+    const hit = this.tablesByExactName.get(sobject);
+    if (hit) return hit;
     const key = sobject.toLowerCase();
     let t = this.tables.get(key);
     const def = this.schema.get(sobject);
@@ -309,17 +357,24 @@ export class Database {
     } else if (t.def !== def) {
       this.reshape(t, def);
     }
+    this.tablesByExactName.set(sobject, t);
     return t;
   }
 
   /** The row of an id in whichever object its key prefix names. */
   public lookup(id: string | null | undefined): { table: Table; row: Row } | undefined {
     if (!id) return undefined;
-    const def = this.schema.byKeyPrefix(id.slice(0, 3));
-    if (!def) return undefined;
-    const table = this.table(def.name);
-    const row = table?.rows.get(id.length === 15 ? (normalizeId(id) ?? id) : id);
-    return table && row ? { table, row } : undefined;
+    const prefix = id.slice(0, 3);
+    let table = this.tablesByPrefix.get(prefix);
+    if (!table) {
+      const def = this.schema.byKeyPrefix(prefix);
+      if (!def) return undefined;
+      table = this.tableOf(def.name);
+      if (!table) return undefined;
+      this.tablesByPrefix.set(prefix, table);
+    }
+    const row = table.rows.get(id.length === 15 ? (normalizeId(id) ?? id) : id);
+    return row ? { table, row } : undefined;
   }
 
   /** Ids of rows whose reference field holds one of the values (index built on first use). */
@@ -380,6 +435,8 @@ export class Database {
   }
 
   private existingRow(table: Table, id: string): Row {
+    const direct = id.length === 18 ? table.rows.get(id) : undefined;
+    if (direct && !direct.IsDeleted) return direct;
     const id18 = normalizeId(id);
     if (!id18) throw new SalesforceError('MALFORMED_ID', `${table.def.label} ID: id value of incorrect type: ${id}`, ['Id'], 400);
     if (id18.slice(0, 3) !== table.def.keyPrefix) {
@@ -412,62 +469,87 @@ export class Database {
     }
   }
 
-  /** Inserts (existing undefined) or updates a row from API input; returns the id. */
+  /**
+   * Inserts (existing undefined) or updates a row from API input; returns the id. Updates
+   * change the stored row in place (a short-lived snapshot serves as the prior values and
+   * for undo), which keeps the old generation of the heap quiet at 1M rows.
+   */
   private save(table: Table, existing: Row | undefined, input: Row, ctx: Ctx, system = false): string {
     const def = table.def;
     const isNew = existing === undefined;
     const t = now(ctx);
     const changes = system ? input : this.normalizeInput(table, input, isNew);
-    const row = table.make();
+    let row: Row;
+    let before: Row | undefined;
+    let saved: Row | undefined;
     if (existing) {
-      for (const f of table.stored) row[f.name] = existing[f.name] === undefined ? row[f.name] : existing[f.name];
+      row = existing;
+      if (table.def.validationRules.length || table.rollupsOver.length) {
+        before = table.clone(existing);
+      } else {
+        // Only the fields this save can touch are kept; `before` reads the rest from the row.
+        saved = {};
+        for (const name in changes) saved[name] = existing[name];
+        for (const name of table.derived) saved[name] = existing[name];
+        before = new Proxy(saved, { get: (target, key: string) => (key in target ? target[key] : existing[key]), has: () => true });
+      }
     } else {
+      row = table.make();
       this.applyDefaults(table, row, ctx, t);
     }
-    for (const [name, value] of Object.entries(changes)) row[name] = value;
+    try {
+      for (const name in changes) row[name] = changes[name];
 
-    // Required fields (on update: those the request touches).
-    const missing: string[] = [];
-    for (const f of table.stored) {
-      if (!f.required) continue;
-      if ((isNew || f.name in changes) && (row[f.name] === null || row[f.name] === undefined)) missing.push(f.name);
+      // Required fields (on update: those the request touches).
+      let missing: string[] | undefined;
+      for (const f of table.required) {
+        if ((isNew || f.name in changes) && (row[f.name] === null || row[f.name] === undefined)) (missing ??= []).push(f.name);
+      }
+      if (missing) throw new SalesforceError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+
+      // References point at live records; owners are active users.
+      for (const name in changes) {
+        const f = table.byName.get(name);
+        if (!f || f.type !== 'reference' || row[f.name] === null) continue;
+        if (!system && before && before[f.name] === row[f.name]) continue;
+        this.checkReference(table, f, row[f.name] as string);
+      }
+
+      this.derive(table, row, before, changes, t, false);
+      row.LastModifiedDate = t;
+      row.SystemModstamp = t;
+      row.LastModifiedById = ctx.userId;
+      if (isNew) {
+        row.CreatedDate = t;
+        row.CreatedById = ctx.userId;
+        row.Id = makeId(def.keyPrefix, table.seq + 1, DB_ID_INSTANCE);
+      }
+      this.runValidationRules(table, row, before, ctx);
+      this.checkUnique(table, row, before, changes);
+    } catch (e) {
+      if (existing && saved) Object.assign(existing, saved);
+      else if (existing && before) table.assign(existing, before);
+      throw e;
     }
-    if (missing.length) throw new SalesforceError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
 
-    // References point at live records; owners are active users.
-    for (const name of Object.keys(changes)) {
-      const f = def.fields.get(name.toLowerCase());
-      if (!f || f.type !== 'reference' || row[f.name] === null) continue;
-      if (!system && existing && existing[f.name] === row[f.name]) continue;
-      this.checkReference(table, f, row[f.name] as string);
-    }
-
-    this.derive(table, row, existing, changes, t, false);
-    row.LastModifiedDate = t;
-    row.SystemModstamp = t;
-    row.LastModifiedById = ctx.userId;
+    const id = row.Id as string;
     if (isNew) {
-      row.CreatedDate = t;
-      row.CreatedById = ctx.userId;
-      row.Id = makeId(def.keyPrefix, ++table.seq, DB_ID_INSTANCE);
+      table.seq++;
       const seqBefore = table.seq - 1;
       this.pushUndo(() => {
         table.seq = seqBefore;
       });
+      this.putRow(table, id, row, undefined);
+    } else {
+      this.changedInPlace(table, id, row, before!, saved);
     }
 
-    this.runValidationRules(table, row, existing, ctx);
-    this.checkUnique(table, row, existing, changes);
-
-    const id = row.Id as string;
-    this.putRow(table, id, row, existing);
-
     // Salesforce deletes the account/opportunity team when the owner changes through the API.
-    if (existing && existing.OwnerId !== row.OwnerId) {
+    if (before && before.OwnerId !== row.OwnerId) {
       if (def.name === 'Account') this.removeTeam('AccountTeamMember', 'AccountId', id);
       if (def.name === 'Opportunity') this.removeTeam('OpportunityTeamMember', 'OpportunityId', id);
     }
-    this.updateRollups(table, existing, row, ctx);
+    if (table.rollupsOver.length) this.updateRollups(table, before, row, ctx);
     return id;
   }
 
@@ -476,7 +558,8 @@ export class Database {
     const def = table.def;
     const out: Row = {};
     const readOnly: string[] = [];
-    for (const [key, value] of Object.entries(input)) {
+    for (const key in input) {
+      const value = input[key];
       if (key === 'attributes') continue;
       const lower = key.toLowerCase();
       if (lower === 'id') {
@@ -519,7 +602,7 @@ export class Database {
   private resolveForeignKey(rel: FieldDef, spec: Row): string | null {
     const entries = Object.entries(spec).filter(([k]) => k !== 'attributes');
     const typeName = (spec.attributes as { type?: string } | undefined)?.type ?? rel.referenceTo?.[0];
-    const target = typeName ? this.table(typeName) : undefined;
+    const target = typeName ? this.tableOf(typeName) : undefined;
     if (!target || entries.length !== 1) {
       throw new SalesforceError('INVALID_FIELD', `Foreign key external ID must name exactly one field for ${rel.relationshipName ?? rel.name}`, [rel.name]);
     }
@@ -725,8 +808,7 @@ export class Database {
   }
 
   private checkUnique(table: Table, row: Row, existing: Row | undefined, changes: Row): void {
-    for (const f of table.stored) {
-      if (!f.unique) continue;
+    for (const f of table.uniques) {
       if (existing && !(f.name in changes)) continue;
       const v = row[f.name];
       if (v === null || v === undefined) continue;
@@ -757,6 +839,23 @@ export class Database {
       table.live -= liveDelta;
       this.reindex(table, id, row, old);
     });
+  }
+
+  /** Bookkeeping after a row was changed in place from `before`: indexes, live count, undo. */
+  private changedInPlace(table: Table, id: string, row: Row, before: Row, saved?: Row): void {
+    const liveDelta = (row.IsDeleted ? 0 : 1) - (before.IsDeleted ? 0 : 1);
+    table.live += liveDelta;
+    if (table.refIndex.size || table.uniqueIndex.size) this.reindex(table, id, before, row);
+    if (this.undoLog) {
+      const restore = saved ? { ...saved } : table.clone(before);
+      this.undoLog.push(() => {
+        const current = table.clone(row);
+        if (saved) Object.assign(row, restore);
+        else table.assign(row, restore);
+        table.live -= liveDelta;
+        if (table.refIndex.size || table.uniqueIndex.size) this.reindex(table, id, current, row);
+      });
+    }
   }
 
   private removeRow(table: Table, id: string): void {
@@ -848,7 +947,7 @@ export class Database {
   }
 
   private firstUserId(): string | null {
-    const users = this.table('User');
+    const users = this.tableOf('User');
     if (!users) return null;
     for (const row of users.rows.values()) if (!row.IsDeleted && row.IsActive !== false) return row.Id as string;
     return null;
@@ -858,7 +957,7 @@ export class Database {
   // side effects: teams, roll-ups, cascade deletes
 
   private removeTeam(teamObject: string, parentField: string, parentId: string): void {
-    const team = this.table(teamObject);
+    const team = this.tableOf(teamObject);
     if (!team || team.rows.size === 0) return;
     for (const id of this.idsByReference(team, parentField, [parentId])) this.removeRow(team, id);
   }
@@ -872,7 +971,7 @@ export class Database {
         const v = r?.[fk.name];
         if (typeof v === 'string') parentIds.add(v);
       }
-      const parentTable = this.table(parent.name);
+      const parentTable = this.tableOf(parent.name);
       if (!parentTable) continue;
       for (const pid of parentIds) {
         const prow = parentTable.rows.get(pid);
@@ -940,16 +1039,15 @@ export class Database {
     if (seen.has(id)) return;
     seen.add(id);
     const t = now(ctx);
-    const deleted = table.make();
-    for (const f of table.stored) deleted[f.name] = row[f.name];
-    deleted.IsDeleted = true;
-    deleted.LastModifiedDate = t;
-    deleted.SystemModstamp = t;
-    deleted.LastModifiedById = ctx.userId;
-    this.putRow(table, id, deleted, row);
+    const before = table.clone(row);
+    row.IsDeleted = true;
+    row.LastModifiedDate = t;
+    row.SystemModstamp = t;
+    row.LastModifiedById = ctx.userId;
+    this.changedInPlace(table, id, row, before);
     // Children: master-detail and cascading lookups go too; other lookups are cleared.
     for (const rel of table.def.childRelationships) {
-      const childTable = this.table(rel.childSObject);
+      const childTable = this.tableOf(rel.childSObject);
       if (!childTable || childTable.rows.size === 0) continue;
       const ids = this.idsByReference(childTable, rel.field, [id]);
       for (const cid of ids) {
@@ -962,24 +1060,24 @@ export class Database {
         } else {
           const f = childTable.def.fields.get(rel.field.toLowerCase());
           if (!f || f.required) continue;
-          const cleared = childTable.make();
-          for (const sf of childTable.stored) cleared[sf.name] = child[sf.name];
-          cleared[f.name] = null;
-          this.putRow(childTable, cid, cleared, child);
+          const childBefore = childTable.clone(child);
+          child[f.name] = null;
+          this.changedInPlace(childTable, cid, child, childBefore);
         }
       }
     }
-    this.updateRollups(table, row, undefined, ctx);
+    if (table.rollupsOver.length) this.updateRollups(table, before, undefined, ctx);
   }
 
   // -------------------------------------------------------------------------------------
   // schema bookkeeping
 
   private refreshSchema(): void {
-    let sig = String(this.schema.objects.size);
-    for (const o of this.schema.objects.values()) sig += `|${o.fields.size}:${o.validationRules.length}`;
+    const sig = this.schema.version * 4096 + this.schema.objects.size;
     if (sig === this.schemaSignature) return;
     this.schemaSignature = sig;
+    this.tablesByExactName.clear();
+    this.tablesByPrefix.clear();
     for (const [key, t] of this.tables) {
       const def = this.schema.get(key);
       if (def) this.reshape(t, def);
@@ -996,6 +1094,12 @@ export class Database {
       autoSeq: 0,
       stored: [],
       make: () => ({}),
+      clone: (r) => ({ ...r }),
+      assign: (a, b) => void Object.assign(a, b),
+      required: [],
+      byName: new Map(),
+      uniques: [],
+      derived: [],
       refIndex: new Map(),
       uniqueIndex: new Map(),
       relationships: new Map(),
@@ -1014,6 +1118,12 @@ export class Database {
     t.formulas = [...def.fields.values()].filter((f) => Boolean(f.formula));
     t.zeroRollups = t.stored.filter((f) => f.rollup && (f.rollup.operation === 'sum' || f.rollup.operation === 'count'));
     t.make = rowConstructor(t.stored);
+    t.clone = rowCloner(t.stored);
+    t.assign = rowAssigner(t.stored);
+    t.required = t.stored.filter((f) => f.required);
+    t.byName = new Map(t.stored.map((f) => [f.name, f]));
+    t.uniques = t.stored.filter((f) => f.unique);
+    t.derived = [...(DERIVED[def.name] ?? []), ...t.stored.filter((f) => f.autoNumber || f.rollup).map((f) => f.name), 'LastModifiedDate', 'SystemModstamp', 'LastModifiedById', 'IsDeleted'].filter((n) => t.byName.has(n));
     t.relationships = new Map();
     for (const f of def.fields.values()) {
       if (f.type === 'reference' && f.relationshipName) t.relationships.set(f.relationshipName.toLowerCase(), f);

@@ -122,6 +122,11 @@ export interface ObjectDef {
 
 export class Schema {
   public readonly objects = new Map<string, ObjectDef>();
+  /**
+   * Bumped by add() and link(). A Database notices schema changes through it, so after
+   * changing fields in place (a deploy), call link() (or Database.invalidateSchema()).
+   */
+  public version = 0;
   private readonly byPrefix = new Map<string, ObjectDef>();
 
   public get(name: string): ObjectDef | undefined {
@@ -165,6 +170,7 @@ export class Schema {
     if (!def.keyPrefix) def.keyPrefix = this.customPrefixFor(def.name);
     this.objects.set(def.name.toLowerCase(), def);
     this.byPrefix.set(def.keyPrefix, def);
+    this.version++;
     return def;
   }
 
@@ -186,7 +192,11 @@ export class Schema {
 
   /** Recomputes childRelationships and required flags from the fields of every object. */
   public link(): void {
-    for (const obj of this.objects.values()) obj.childRelationships = [];
+    this.version++;
+    for (const obj of this.objects.values()) {
+      obj.childRelationships = [];
+      if (obj.keyPrefix && !this.byPrefix.has(obj.keyPrefix)) this.byPrefix.set(obj.keyPrefix, obj);
+    }
     for (const obj of this.objects.values()) {
       for (const f of obj.fields.values()) {
         f.required = !f.nillable && f.createable && f.type !== 'boolean' && f.defaultValue === undefined && !f.defaultPicklistValue && !f.calculated && !f.autoNumber;
