@@ -518,6 +518,28 @@ export async function checkMetadata(root: string, options: CheckOptions = {}): P
           `${source.bundle} names field '${m[1]}.${m[2]}': ${resolved.reason}`
         );
     }
+    for (const form of source.text.matchAll(
+      /<lightning-record-(?:edit|view)-form\b([^>]*)>([\s\S]*?)<\/lightning-record-(?:edit|view)-form>/g
+    )) {
+      const object = /object-api-name="([A-Za-z0-9_]+)"/.exec(form[1])?.[1];
+      if (!object) continue; // bound with {...}: known only at run time
+      if (!schema.object(object)) {
+        report(
+          source.file,
+          'unknown-object',
+          `${source.bundle} has a record form for ${object}, which does not exist`
+        );
+        continue;
+      }
+      for (const field of form[2].matchAll(/field-name="([A-Za-z0-9_]+)"/g)) {
+        if (!schema.field(object, field[1]))
+          report(
+            source.file,
+            'unknown-field',
+            `${source.bundle} has a record form field ${object}.${field[1]}, which does not exist`
+          );
+      }
+    }
     for (const query of gqlTemplates(source.text)) {
       let selections: Selection[];
       try {

@@ -148,7 +148,7 @@ export interface MetadataProject {
   tabs: TabMeta[];
   applications: ApplicationMeta[];
   lwcBundles: LwcBundleMeta[];
-  /** the bundles' JavaScript (tests excluded), for the schema names they use */
+  /** the bundles' JavaScript and templates (tests excluded), for the schema names they use */
   lwcSources: LwcSource[];
   /** false when there is no lwc folder or it holds no bundle */
   hasLwc: boolean;
@@ -435,7 +435,7 @@ export async function loadProject(root: string): Promise<MetadataProject> {
       const bundle = parts[1];
       if (!project.lwcBundles.some((b) => b.name === bundle))
         project.lwcBundles.push({ name: bundle, dir: join('lwc', bundle), isExposed: false, targets: [] });
-      if (file.endsWith('.js') && parts.length === 3) {
+      if ((file.endsWith('.js') || file.endsWith('.html')) && parts.length === 3) {
         project.lwcSources.push({ bundle, file: rel(path), text: await readFile(path, 'utf8') });
       }
       if (file === `${bundle}.js-meta.xml` && parts.length === 3) {

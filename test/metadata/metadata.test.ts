@@ -197,12 +197,22 @@ describe('the checker catches what a deploy would reject', () => {
           'export { REMAINING, RULES, FIELDS, QUERY };'
         ].join('\n')
       );
+      await writeFile(
+        join(dir, 'budgetProbe.html'),
+        [
+          '<template><lightning-record-edit-form object-api-name="MDF_Claim__c">',
+          '<lightning-input-field field-name="Amount__c"></lightning-input-field>',
+          '<lightning-input-field field-name="Proof_Of_Performance_c"></lightning-input-field>',
+          '</lightning-record-edit-form></template>'
+        ].join('\n')
+      );
       // When it is checked
-      const problems = (await checkMetadata(work, OPTIONS)).problems.filter(
-        (p) => p.file === 'lwc/budgetProbe/budgetProbe.js'
+      const problems = (await checkMetadata(work, OPTIONS)).problems.filter((p) =>
+        p.file.startsWith('lwc/budgetProbe/')
       );
       // Then the misspelt fields and the wrong child relationship are reported; the good paths and the static resource are not
       expect(problems.map((p) => p.message)).toEqual([
+        'budgetProbe has a record form field MDF_Claim__c.Proof_Of_Performance_c, which does not exist',
         'budgetProbe imports @salesforce/schema/MDF_Budget__c.Remaning__c: unknown field MDF_Budget__c.Remaning__c',
         "budgetProbe names field 'MDF_Request__c.Claim_Dedline__c': unknown field MDF_Request__c.Claim_Dedline__c",
         'budgetProbe GraphQL query: MDF_Request__c.Claimed_Totl__c does not exist',
