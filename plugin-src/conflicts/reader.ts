@@ -5,6 +5,7 @@
  * rest of the engine sees one record shape. Every record is checked with zod on the way in.
  */
 import type { Connection } from '@salesforce/core';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { SalesforceId, SfDate, parseRecord } from '../domain/records.js';
 import { queryByIds, queryRecords, type QueryConnection } from '../salesforce/query.js';
@@ -83,6 +84,48 @@ async function countRows(conn: Connection, from: string, where?: string): Promis
   return result.totalSize;
 }
 
+const QueryJobInfo = z.looseObject({ id: z.string(), state: z.string(), errorMessage: z.string().nullable().optional() });
+
+/** Rows per result page asked of a Bulk API 2.0 query job. */
+export const BULK_QUERY_PAGE = 50_000;
+
+/**
+ * A Bulk API 2.0 query job driven step by step: create, poll until JobComplete, then fetch the
+ * result pages one at a time by Sforce-Locator (each page is a CSV with its own header row) and
+ * hand the rows on page by page, so memory holds one page. (jsforce's bulk2.query pipes every
+ * page into one CSV parser, which breaks on the second page's header.)
+ */
+export async function* bulkQuery(conn: Connection, soql: string, pollIntervalMs = 300): AsyncGenerator<Record<string, unknown>> {
+  const base = `/services/data/v${conn.getApiVersion()}/jobs/query`;
+  const job = QueryJobInfo.parse(await conn.request({ method: 'POST', url: base, body: JSON.stringify({ operation: 'query', query: soql }), headers: { 'Content-Type': 'application/json' } }));
+  let info = job;
+  const started = Date.now();
+  while (info.state !== 'JobComplete') {
+    if (info.state === 'Failed' || info.state === 'Aborted') throw new Error(`Bulk query job ${job.id} ended ${info.state}: ${info.errorMessage ?? 'no message'}`);
+    if (Date.now() - started > 60 * 60_000) throw new Error(`Bulk query job ${job.id} did not complete within an hour (state ${info.state}).`);
+    await new Promise((r) => setTimeout(r, pollIntervalMs));
+    info = QueryJobInfo.parse(await conn.request(`${base}/${job.id}`));
+  }
+  const instance = conn.instanceUrl.replace(/\/+$/, '');
+  let locator: string | null = null;
+  for (;;) {
+    const url: string = `${instance}${base}/${job.id}/results?maxRecords=${BULK_QUERY_PAGE}${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`;
+    const res: Response = await fetch(url, { headers: { Authorization: `Bearer ${conn.accessToken ?? ''}`, Accept: 'text/csv' } });
+    if (!res.ok) throw new Error(`Bulk query job ${job.id}: results answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    const text = await res.text();
+    const rows = parseCsv(text, { columns: true, skip_empty_lines: true, bom: true }) as Record<string, string>[];
+    for (const row of rows) yield row;
+    const next: string | null = res.headers.get('sforce-locator');
+    if (!next || next === 'null') break;
+    locator = next;
+  }
+  try {
+    await conn.request({ method: 'DELETE', url: `${base}/${job.id}` });
+  } catch {
+    // a job left behind is removed by Salesforce after 7 days
+  }
+}
+
 /**
  * The rows of `SELECT fields FROM sobject WHERE where`, one by one: REST when there are at
  * most `bulkThreshold` rows, else one Bulk API 2.0 query job whose result pages are streamed.
@@ -98,8 +141,7 @@ export async function* streamQuery(conn: Connection, sobject: string, fields: st
       yield r;
     }
   } else {
-    const stream = await conn.bulk2.query(soql, { pollInterval: 500, pollTimeout: 30 * 60_000 });
-    for await (const r of stream as AsyncIterable<Record<string, unknown>>) {
+    for await (const r of bulkQuery(conn, soql)) {
       if (++n % 50_000 === 0) options.onRows?.(sobject, n);
       yield fromBulkRow(r);
     }

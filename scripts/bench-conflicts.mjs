@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * Benchmark of `channel conflicts scan`: N accounts × N/10 registrations, at two sizes, to
+ * show the cost grows near-linearly (10× data ≤ 12× time) and 1M × 100k stays under 10 min.
+ *
+ *   npm run build && node --max-old-space-size=12288 scripts/bench-conflicts.mjs [--sizes 100000,1000000] [--engine-only]
+ *
+ * For each size: the labelled generator makes N accounts (customers with 1–4 spellings each,
+ * near-miss siblings) and open opportunities of which about N/10 are partner registrations,
+ * plus line items. Two measurements:
+ * - engine: matching of ALL N accounts + the rules (pure, in-process);
+ * - scan: the real scan (dry run) against the local org started in this process: count
+ *   queries, Bulk API 2.0 query jobs over HTTP for Opportunity/Account/OpportunityLineItem,
+ *   zod checks, matching of the accounts that can take part, rules, existing conflicts.
+ * Server and client share this process (and its 2 cores), so the scan figure is pessimistic.
+ */
+import { performance } from 'node:perf_hooks';
+import { AuthInfo, Connection } from '@salesforce/core';
+import { generateSynthetic } from '../lib/conflicts/synthetic.js';
+import { computeConflicts, scanConflicts } from '../lib/conflicts/scan.js';
+import { startLocalOrg } from '../lib/local-org/server.js';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const sizes = String(arg('--sizes', '100000,1000000')).split(',').map(Number);
+const engineOnly = process.argv.includes('--engine-only');
+const mb = () => Math.round(process.memoryUsage().rss / 1048576);
+
+const results = [];
+for (const accountsWanted of sizes) {
+  // about 2 account records per customer; scenarios add ~1.4 registrations each
+  const t0 = performance.now();
+  const data = generateSynthetic({ customers: Math.round(accountsWanted / 2.0), seed: 5, scenarioShare: 0.18, siblingShare: 0.1, partners: 500 });
+  const registrations = data.opportunities.filter((o) => o.Registered_Partner__c && !o.IsClosed).length;
+  const gen = performance.now() - t0;
+  const row = { accounts: data.accounts.length + data.partners.length, opportunities: data.opportunities.length, registrations, lineItems: data.lineItems.length, generateS: +(gen / 1000).toFixed(1) };
+
+  const t1 = performance.now();
+  const engine = computeConflicts({ accounts: data.accounts, opportunities: data.opportunities, lineItems: data.lineItems }, data.asOf);
+  row.engineS = +((performance.now() - t1) / 1000).toFixed(1);
+  row.engineComparisons = engine.matching.comparisons;
+  row.engineConflicts = engine.conflicts.length;
+  row.rssMbAfterEngine = mb();
+
+  if (!engineOnly) {
+    const org = await startLocalOrg({});
+    try {
+      const owner = org.userId;
+      const tl = performance.now();
+      org.db.load('Account', [...data.partners, ...data.accounts].map((a) => ({ ...a, OwnerId: owner })));
+      org.db.load('Product2', data.products.map((Id, i) => ({ Id, Name: `Product ${i + 1}`, IsActive: true })));
+      org.db.load('Opportunity', data.opportunities.map((o) => ({ ...o, OwnerId: owner, StageName: o.IsClosed ? 'Closed Won' : o.StageName })));
+      org.db.load('OpportunityLineItem', data.lineItems.map((l) => ({ ...l, TotalPrice: l.UnitPrice * l.Quantity })));
+      org.db.recalculate();
+      row.orgLoadS = +((performance.now() - tl) / 1000).toFixed(1);
+      const authInfo = await AuthInfo.create({ accessTokenOptions: { accessToken: org.accessToken, instanceUrl: org.instanceUrl, loginUrl: org.instanceUrl } });
+      const conn = await Connection.create({ authInfo });
+      const stages = [];
+      const ts = performance.now();
+      let last = ts;
+      const scan = await scanConflicts(conn, {
+        asOf: data.asOf,
+        onStage: (s) => {
+          const now = performance.now();
+          stages.push(`${((now - last) / 1000).toFixed(1)}s→${s.split(' ').slice(0, 2).join(' ')}`);
+          last = now;
+        }
+      });
+      row.scanS = +((performance.now() - ts) / 1000).toFixed(1);
+      row.scanMatchedAccounts = scan.matching.records;
+      row.scanConflicts = scan.conflicts.length;
+      row.scanStages = stages.join(' | ');
+      row.rssMbAfterScan = mb();
+    } finally {
+      await org.close();
+    }
+  }
+  results.push(row);
+  console.log(JSON.stringify(row));
+  data.accounts.length = 0;
+}
+if (results.length >= 2) {
+  const [a, b] = results;
+  const ratio = (k) => (a[k] && b[k] ? +(b[k] / a[k]).toFixed(2) : null);
+  console.log(JSON.stringify({ dataRatio: +(b.accounts / a.accounts).toFixed(2), engineTimeRatio: ratio('engineS'), scanTimeRatio: ratio('scanS') }));
+}
