@@ -9,12 +9,17 @@
  *     await org.close();                                         // stops the server, removes HOME
  *   }
  *
- * While the org is up, process.env.HOME points at the temporary HOME (so in-process
- * `Org.create({ aliasOrUsername: org.alias })` finds the registration); close() restores it.
- * Child processes get `org.env`.
+ * While the org is up, the home directory @salesforce/core sees is the temporary HOME (so
+ * in-process `Org.create({ aliasOrUsername: org.alias })` finds the registration and the
+ * real ~/.sf is never touched); close() restores it. Child processes get `org.env`.
+ *
+ * Jest gives each test file a copy of process.env, which node:os does not read, so the
+ * helper also points os.homedir() at the temporary HOME. It pre-creates .sfdx/alias.json
+ * because @salesforce/core's "file not found" check (`instanceof Error`) fails across
+ * jest's realms.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthInfo, Connection, StateAggregator } from '@salesforce/core';
 import { startLocalOrg, type LocalOrg, type LocalOrgOptions } from '../../plugin-src/local-org/server.js';
@@ -41,6 +46,12 @@ export async function withLocalOrg(opts: LocalOrgOptions & { alias?: string } = 
     SF_AUTOUPDATE_DISABLE: process.env.SF_AUTOUPDATE_DISABLE,
     SF_USE_PROGRESS_BAR: process.env.SF_USE_PROGRESS_BAR
   };
+  const realHomedir = os.homedir;
+  await mkdir(join(home, '.sfdx'), { recursive: true });
+  await writeFile(join(home, '.sfdx', 'alias.json'), JSON.stringify({ orgs: {} }));
+  await mkdir(join(home, '.sf'), { recursive: true });
+  await writeFile(join(home, '.sf', 'config.json'), '{}');
+  os.homedir = () => home;
   process.env.HOME = home;
   process.env.SF_DISABLE_TELEMETRY = 'true';
   process.env.SF_AUTOUPDATE_DISABLE = 'true';
@@ -54,7 +65,7 @@ export async function withLocalOrg(opts: LocalOrgOptions & { alias?: string } = 
     await authInfo.save();
     await authInfo.setAlias(alias);
   } catch (e) {
-    restore(previous, home);
+    restore(previous, home, realHomedir);
     await org.close();
     await rm(home, { recursive: true, force: true });
     throw e;
@@ -76,15 +87,16 @@ export async function withLocalOrg(opts: LocalOrgOptions & { alias?: string } = 
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      restore(previous, home);
+      restore(previous, home, realHomedir);
       await org.close();
       await rm(home, { recursive: true, force: true });
     }
   };
 }
 
-function restore(previous: Record<string, string | undefined>, home: string): void {
+function restore(previous: Record<string, string | undefined>, home: string, realHomedir: () => string): void {
   StateAggregator.clearInstance();
+  if (os.homedir() === home) os.homedir = realHomedir;
   for (const [key, value] of Object.entries(previous)) {
     if (key === 'HOME' && process.env.HOME !== home) continue;
     if (value === undefined) delete process.env[key];
