@@ -44,6 +44,9 @@ function validDate(value: string): boolean {
   return d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
+/** Key prefixes seen to be valid for a reference field (saves a schema lookup per write). */
+const allowedPrefixes = new WeakMap<FieldDef, Set<string>>();
+
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function typeError(f: FieldDef, value: unknown): SalesforceError {
@@ -114,9 +117,15 @@ export function coerce(f: FieldDef, value: unknown, schema: Schema): unknown {
       const id = normalizeId(value);
       if (!id) throw new SalesforceError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${value}`, [f.name]);
       if (f.type === 'reference' && f.referenceTo?.length) {
-        const target = schema.byKeyPrefix(id.slice(0, 3));
-        if (!target || !f.referenceTo.some((r) => r.toLowerCase() === target.name.toLowerCase())) {
-          throw new SalesforceError('FIELD_INTEGRITY_EXCEPTION', `${f.label}: id value of incorrect type: ${value}`, [f.name]);
+        const prefix = id.slice(0, 3);
+        let ok = allowedPrefixes.get(f);
+        if (!ok?.has(prefix)) {
+          const target = schema.byKeyPrefix(prefix);
+          if (!target || !f.referenceTo.some((r) => r.toLowerCase() === target.name.toLowerCase())) {
+            throw new SalesforceError('FIELD_INTEGRITY_EXCEPTION', `${f.label}: id value of incorrect type: ${value}`, [f.name]);
+          }
+          if (!ok) allowedPrefixes.set(f, (ok = new Set()));
+          ok.add(prefix);
         }
       }
       return id;

@@ -740,6 +740,10 @@ function runSelect(env: Env, q: Query, run: RunOptions = {}): SelectResult {
     source = candidates(env, table, hints);
   }
   const aggregates = cols.filter((c) => c.kind === 'aggregate');
+  // SELECT COUNT() FROM X with no filter: the live row count, without a scan.
+  if (!run.childOf && !run.semiJoin && !pred && !includeDeleted && !q.groupBy && cols.length === 1 && cols[0].kind === 'aggregate' && cols[0].fn === 'COUNT' && !cols[0].path && q.limit === undefined && !q.offset) {
+    return { totalSize: table.live, records: [], columns: [], entityName: table.def.name };
+  }
   const grouped = Boolean(q.groupBy) || aggregates.length > 0;
   const limit = q.limit;
   const offset = q.offset ?? 0;
