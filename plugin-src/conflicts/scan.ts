@@ -152,7 +152,7 @@ function errorText(r: CompositeResult): string {
 }
 
 /** Upserts by Conflict_Key__c through composite/sobjects, 200 records a request. */
-async function upsertComposite(conn: Connection, records: Record<string, unknown>[], failures: WriteFailure[]): Promise<{ created: number; updated: number }> {
+export async function upsertComposite(conn: Connection, records: Record<string, unknown>[], failures: WriteFailure[]): Promise<{ created: number; updated: number }> {
   let created = 0;
   let updated = 0;
   const base = `/services/data/v${conn.getApiVersion()}/composite/sobjects/${CONFLICT_OBJECT}/${KEY_FIELD}`;
@@ -173,7 +173,7 @@ async function upsertComposite(conn: Connection, records: Record<string, unknown
 }
 
 /** Updates records by Id through composite/sobjects. */
-async function updateComposite(conn: Connection, records: { id: string; key: string; fields: Record<string, unknown> }[], failures: WriteFailure[]): Promise<number> {
+export async function updateComposite(conn: Connection, records: { id: string; key: string; fields: Record<string, unknown> }[], failures: WriteFailure[]): Promise<number> {
   let ok = 0;
   const url = `/services/data/v${conn.getApiVersion()}/composite/sobjects`;
   for (let i = 0; i < records.length; i += COMPOSITE_BATCH) {
