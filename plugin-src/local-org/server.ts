@@ -18,6 +18,7 @@ import { registerRest } from './http/rest.js';
 import { IngestJobs } from './bulk/ingest.js';
 import { QueryJobs } from './bulk/query.js';
 import { loadSnapshot, readSnapshotMeta, saveSnapshot } from './persistence.js';
+import { seedScenario, type SeedSummary } from './seed/index.js';
 
 export type { FaultConfig } from './faults.js';
 export { FaultController } from './faults.js';
@@ -49,6 +50,8 @@ export interface LocalOrg {
   db: Database;
   faults: FaultController;
   stats: Stats;
+  /** What `seed` loaded (ids of the demo users, counts), when the org was seeded at start. */
+  seed?: SeedSummary;
   close(): Promise<void>;
 }
 
@@ -76,13 +79,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-type SeedModule = { seedScenario: (db: Database, scenario: string) => unknown };
-
-async function seed(db: Database, scenario: string): Promise<unknown> {
-  // Resolved at run time so the server does not depend on the seed generator being built.
-  const specifier = './seed/index.js';
-  const mod = (await import(specifier)) as SeedModule;
-  return mod.seedScenario(db, scenario);
+function seed(db: Database, scenario: string, log: (line: string) => void): SeedSummary {
+  let last = Date.now();
+  return seedScenario(db, scenario, {
+    onProgress: ({ loaded }) => {
+      if (Date.now() - last < 2000) return;
+      last = Date.now();
+      log(`seeding ${scenario}: ${Object.entries(loaded).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    }
+  });
 }
 
 export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOrg> {
@@ -95,12 +100,13 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
   const saved = opts.dataDir ? await readSnapshotMeta(opts.dataDir) : undefined;
   const orgId = saved?.orgId ?? newOrgId();
   const db = new Database(schema, { orgId });
+  let seeded: SeedSummary | undefined;
   if (saved && opts.dataDir) {
     const n = await loadSnapshot(opts.dataDir, db);
     log(`loaded ${n} records from ${opts.dataDir}`);
   } else if (opts.seed) {
-    const summary = await seed(db, opts.seed);
-    log(`seeded scenario ${opts.seed}: ${JSON.stringify(summary)}`);
+    seeded = seed(db, opts.seed, log);
+    log(`seeded scenario ${opts.seed} in ${seeded.durationMs} ms: ${JSON.stringify(seeded.counts)}`);
   }
   const { userId, username } = ensureOrgRecords(db);
   const accessToken = saved?.accessToken ?? newAccessToken(orgId);
@@ -264,6 +270,7 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
     db,
     faults,
     stats: ctx.stats,
+    seed: seeded,
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
