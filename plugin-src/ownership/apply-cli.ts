@@ -51,7 +51,8 @@ export function progressRenderer(sink: ProgressSink, messages: Messages<string>)
 
 /** The command error for a failure the run knows (plan, lock, session, org), or the error as it is. */
 export function toCommandError(e: unknown, messages: Messages<string>): Error {
-  const make = (name: string, text: string): SfError => messages.createError(`error.${name}`, [text]);
+  const make = (name: string, text: string): SfError =>
+    new SfError(messages.getMessage(`error.${name}`, [text]), name, messages.messages.has(`error.${name}.actions`) ? messages.getMessages(`error.${name}.actions`) : undefined, 1);
   if (e instanceof PlanLockedError) return make('PlanLocked', e.message);
   if (e instanceof PlanError) return make(e.code, e.message);
   if (e instanceof SessionExpiredError) return make('SessionExpired', e.message);

@@ -1,4 +1,4 @@
-import { Messages } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { PlanError } from '../../../ownership/apply.js';
 import { planStatus, type PlanStatus, type RunStatusView } from '../../../ownership/status.js';
@@ -24,7 +24,9 @@ export default class OwnershipStatus extends SfCommand<StatusResult> {
     try {
       status = planStatus(flags.plan);
     } catch (e) {
-      if (e instanceof PlanError && e.code !== 'PlanForAnotherOrg') throw messages.createError(`error.${e.code}`, [e.message]);
+      if (e instanceof PlanError && e.code !== 'PlanForAnotherOrg') {
+        throw new SfError(messages.getMessage(`error.${e.code}`, [e.message]), e.code, messages.getMessages(`error.${e.code}.actions`), 1);
+      }
       throw e;
     }
     this.show('Apply', status.apply);
