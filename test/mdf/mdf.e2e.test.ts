@@ -383,20 +383,19 @@ describe('MDF end to end on the local org', () => {
     );
     expect(page).not.toMatch(/<script|<link|src=/);
 
-    // --partner narrows to one partner; the table on screen names it
-    const one = await runJson<MdfReportResult>(org, [
+    // On screen: a table; --partner narrows it to one partner
+    const table = await runCli(org, [
       'channel',
       'mdf',
       'report',
       '--as-of',
       AS_OF,
       '--partner',
-      ids.acme
+      ids.northwind
     ]);
-    expect(one.result.partners.map((p) => p.partnerId)).toEqual([ids.acme]);
-    const table = await runCli(org, ['channel', 'mdf', 'report', '--as-of', AS_OF]);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/Northwind Traders[^\n]*50,000\.00[^\n]*30\.4%[^\n]*4,500\.00[^\n]*5\.14x/);
+    expect(table.stdout).not.toContain('Acme');
   });
 
   it('rejects a bad --as-of with a clear message and a non-zero exit', async () => {
@@ -511,5 +510,55 @@ describe('MDF end to end on the local org', () => {
     // exactly what is left is accepted
     await create('big', 'MDF_Request__c', { ...fields, Amount_Approved__c: 28_000 });
     expect((await conn.sobject('MDF_Budget__c').retrieve(ids.nw2026)).Remaining__c).toBe(0);
+  });
+
+  it('accrue refuses, without writing, an accrual that would leave a budget below what it approved, and exits non-zero', async () => {
+    // Given Globex: 1,000 budget + 500 accrued by hand at a 5% rate, 1,400 approved, and no won deals
+    await create('globex', 'Account', { Name: 'Globex Channel', Type: 'Channel Partner / Reseller' });
+    await create('globex2026', 'MDF_Budget__c', {
+      Name: 'Globex FY2026',
+      Partner__c: ids.globex,
+      Period_Start__c: '2026-01-01',
+      Period_End__c: '2026-12-31',
+      Amount__c: 1_000,
+      Accrual_Rate__c: 5,
+      Accrued_Amount__c: 500
+    });
+    await create('G1', 'MDF_Request__c', {
+      Budget__c: ids.globex2026,
+      Status__c: 'Approved',
+      Amount_Requested__c: 1_400,
+      Amount_Approved__c: 1_400,
+      Claim_Deadline__c: '2027-01-31'
+    });
+
+    // When accrue runs: the accrual would be 0, leaving 1,000 for 1,400 approved
+    const { code, result } = await runJson<AccrueResult>(org, ['channel', 'mdf', 'accrue', '--as-of', AS_OF]);
+
+    // Then it exits non-zero, names the budget and the rule, and leaves the org as it was
+    expect(code).toBe(1);
+    expect(result.failures).toEqual([
+      expect.objectContaining({
+        sobject: 'MDF_Budget__c',
+        id: ids.globex2026,
+        rule: 'Approved_Total_Within_Budget'
+      })
+    ]);
+    expect(result.budgetsUpdated).toEqual([]);
+    expect((await conn.sobject('MDF_Budget__c').retrieve(ids.globex2026)).Accrued_Amount__c).toBe(500);
+    // and the org itself refuses that change with the same rule
+    const e = (await conn
+      .sobject('MDF_Budget__c')
+      .update({ Id: ids.globex2026, Accrued_Amount__c: 0 })
+      .then(
+        (r) => r as { success: boolean; errors?: Array<{ statusCode: string; message: string }> },
+        (err: SaveError) => ({
+          success: false,
+          errors: [{ statusCode: err.errorCode ?? err.name ?? '', message: err.message }]
+        })
+      )) as { success: boolean; errors?: Array<{ statusCode: string; message: string }> };
+    expect(e.success).toBe(false);
+    expect(e.errors?.[0]).toMatchObject({ statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' });
+    expect(e.errors?.[0].message).toContain(result.failures[0].message);
   });
 });
