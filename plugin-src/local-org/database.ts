@@ -137,7 +137,8 @@ export class Database {
   /** tables by the exact name callers use, and by key prefix (cleared when the schema changes) */
   private readonly tablesByExactName = new Map<string, Table>();
   private readonly tablesByPrefix = new Map<string, Table>();
-  private undoLog: (() => void)[] | null = null;
+  /** Open transaction's undo entries (see transaction()); null when none is open. */
+  public undoLog: (() => void)[] | null = null;
   /** How many rows the last query's WHERE looked at (shows whether an index was used). */
   public lastQueryScanned = 0;
 
@@ -173,6 +174,8 @@ export class Database {
       throw new SalesforceError('INVALID_FIELD', `Field ${f.name} is not an External ID or indexed field for ${table.def.name}`, [f.name]);
     }
     if (value === null || value === undefined || String(value) === '') {
+      // An upsert on Id without an Id creates the record (as Bulk API and collections do).
+      if (f.name === 'Id') return { id: this.transaction(() => this.save(table, undefined, this.withoutKey(fields, 'Id'), ctx)), created: true };
       throw new SalesforceError('MISSING_ARGUMENT', `${f.name} not specified`, [f.name]);
     }
     if (f.name === 'Id') {
@@ -454,8 +457,23 @@ export class Database {
     return out;
   }
 
-  private transaction<T>(fn: () => T): T {
-    if (this.undoLog) return fn();
+  /**
+   * Runs `fn` as one unit: if it throws, every change it made is undone. Nested calls are
+   * savepoints: a failing inner call undoes only its own changes (so one failed record of
+   * an allOrNone=false collection leaves the others), an outer failure undoes everything.
+   */
+  public transaction<T>(fn: () => T): T {
+    const outer = this.undoLog;
+    if (outer) {
+      const mark = outer.length;
+      try {
+        return fn();
+      } catch (e) {
+        for (let i = outer.length - 1; i >= mark; i--) outer[i]();
+        outer.length = mark;
+        throw e;
+      }
+    }
     this.undoLog = [];
     try {
       const out = fn();

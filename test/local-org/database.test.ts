@@ -333,6 +333,38 @@ describe('delete', () => {
   });
 });
 
+describe('transactions', () => {
+  it('undoes only the failing record inside an open transaction (allOrNone=false), everything when the outer one fails (allOrNone=true)', () => {
+    const acc = db.insert('Account', { Name: 'A', OwnerId: alice }, ctx);
+    db.insert('AccountTeamMember', { AccountId: acc, UserId: bob }, ctx);
+    // allOrNone=false: one good, one bad record in one transaction
+    db.transaction(() => {
+      db.update('Account', acc, { OwnerId: bob }, ctx);
+      expect(() => db.insert('Account', { Name: 'B', OwnerId: retired }, ctx)).toThrow(SalesforceError);
+    });
+    expect(db.retrieve('Account', acc)!.OwnerId).toBe(bob);
+    expect(db.count('Account')).toBe(1);
+    expect(db.count('AccountTeamMember')).toBe(0);
+    // allOrNone=true: the failure undoes the good record too
+    expect(() =>
+      db.transaction(() => {
+        db.update('Account', acc, { OwnerId: alice, Name: 'Renamed' }, ctx);
+        db.insert('Account', { Name: 'C', OwnerId: retired }, ctx);
+      })
+    ).toThrow(SalesforceError);
+    expect(db.retrieve('Account', acc)).toMatchObject({ OwnerId: bob, Name: 'A' });
+    expect(db.query(`SELECT Id FROM Account WHERE OwnerId = '${alice}'`).totalSize).toBe(0);
+  });
+
+  it('upserts on Id: updates a known Id, creates without one, refuses an unknown one', () => {
+    const id = db.insert('Account', { Name: 'A' }, ctx);
+    expect(db.upsert('Account', 'Id', id, { Name: 'A2' }, ctx)).toEqual({ id, created: false });
+    expect(db.upsert('Account', 'Id', '', { Name: 'New' }, ctx).created).toBe(true);
+    expect(errorOf(() => db.upsert('Account', 'Id', makeId('001', 9, 'SED'), { Name: 'x' }, ctx)).errorCode).toBe('NOT_FOUND');
+    expect(db.count('Account')).toBe(2);
+  });
+});
+
 describe('load', () => {
   it('takes preset ids, fills audit fields and derived fields, and never collides with assigned ids', () => {
     const preset = makeId('001', 1, 'SED');

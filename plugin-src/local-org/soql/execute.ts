@@ -243,7 +243,7 @@ function compare(f: FieldDef, a: unknown, b: unknown): number {
   if (typeof a === 'boolean' && typeof b === 'boolean') return (a ? 1 : 0) - (b ? 1 : 0);
   const sa = String(a);
   const sb = String(b);
-  if (TEXTUAL.has(f.type)) {
+  if (TEXTUAL.has(f.type) && f.type !== 'id' && f.type !== 'reference') {
     const la = sa.toLowerCase();
     const lb = sb.toLowerCase();
     return la < lb ? -1 : la > lb ? 1 : 0;
