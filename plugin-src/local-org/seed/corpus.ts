@@ -397,7 +397,19 @@ export function transliterateGerman(text: string): string {
 }
 
 /** A domain label from words: "Müller Gerätebau" → "mueller-geraetebau" / "muellergeraetebau". */
+const slugs = new Map<string, string>();
+
 export function slug(text: string, joiner = ''): string {
+  const key = `${joiner}\u0000${text}`;
+  let s = slugs.get(key);
+  if (s === undefined) {
+    s = slugOf(text, joiner);
+    if (slugs.size < 200_000) slugs.set(key, s);
+  }
+  return s;
+}
+
+function slugOf(text: string, joiner: string): string {
   return transliterateGerman(text)
     .toLowerCase()
     .replace(/&/g, ' and ')

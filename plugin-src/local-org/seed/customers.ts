@@ -122,9 +122,9 @@ interface Brand {
   generic?: boolean;
 }
 
-let universe: { brands: Brand[]; size: number } | undefined;
+let universe: { brands: Brand[] } | undefined;
 
-function nameUniverse(): { brands: Brand[]; size: number } {
+function nameUniverse(): { brands: Brand[] } {
   if (universe) return universe;
   const seen = new Set<string>();
   const brands: Brand[] = [];
@@ -138,21 +138,46 @@ function nameUniverse(): { brands: Brand[]; size: number } {
   for (const c of COUNTRIES) for (const s of c.lastNames) add({ text: s, country: c.code });
   for (const p of BRAND_PREFIXES) for (const s of BRAND_SUFFIXES) add({ text: p + s });
   for (const p of BRAND_PREFIXES) for (const m of BRAND_MIDDLES) for (const s of BRAND_SUFFIXES) add({ text: p + m + s });
-  universe = { brands, size: brands.length * DESCRIPTORS.length * COUNTRIES.length };
+  universe = { brands };
   return universe;
 }
 
-const MULTIPLIERS = [1000003, 999983, 1299709, 15485863, 32452843, 49979687];
+const GROUPS = DESCRIPTORS.length * COUNTRIES.length;
+const GROUP_MULTIPLIER = 7919; // prime, coprime with GROUPS: k → group is a bijection per GROUPS clusters
 
-function comboOf(seed: number, k: number): { brand: Brand; descriptor: number; country: Country } {
-  const { brands, size } = nameUniverse();
-  const a = MULTIPLIERS.find((m) => size % m !== 0) ?? 1;
-  const combo = (((k % size) * a) % size + (hash32(`names:${seed}`) % size)) % size;
-  const country = COUNTRIES[combo % COUNTRIES.length];
-  const rest = Math.floor(combo / COUNTRIES.length);
-  const descriptor = rest % DESCRIPTORS.length;
-  const brand = brands[Math.floor(rest / DESCRIPTORS.length)];
-  return { brand, descriptor, country: brand.country ? COUNTRY_BY_CODE[brand.country] : country };
+/**
+ * Names for the k-th generated company: its (descriptor, country) group comes from k, its
+ * brand from a golden-ratio walk over the brand list within that group. Brands next to each
+ * other in the list look alike ("Farmoiva" / "Farmoica"); the walk keeps the companies of one
+ * group far apart in the list, so accidental look-alikes stay rare, and no brand repeats in a
+ * group before the list is exhausted.
+ */
+class NameWalk {
+  private readonly counts = new Uint32Array(GROUPS);
+  private readonly offset: number;
+  private readonly step: number;
+  private readonly brands: Brand[];
+
+  public constructor(seed: number) {
+    const { brands } = nameUniverse();
+    this.brands = brands;
+    const n = brands.length;
+    let step = Math.round(n * 0.6180339887);
+    const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+    while (gcd(step, n) !== 1) step++;
+    this.step = step;
+    this.offset = hash32(`names:${seed}`);
+  }
+
+  public next(k: number): { brand: Brand; descriptor: number; country: Country } {
+    const group = (k * GROUP_MULTIPLIER + this.offset) % GROUPS;
+    const i = this.counts[group]++;
+    const n = this.brands.length;
+    const brand = this.brands[(hash32(`${this.offset}:${group}`) % n + i * this.step) % n];
+    const country = COUNTRIES[group % COUNTRIES.length];
+    const descriptor = Math.floor(group / COUNTRIES.length);
+    return { brand, descriptor, country: brand.country ? COUNTRY_BY_CODE[brand.country] : country };
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -332,6 +357,8 @@ export function typo(rng: Rng, name: string): string | undefined {
   return copy.join(' ');
 }
 
+const NON_ASCII = /[^\u0000-\u007f]/;
+
 type Variation = 'legal' | 'case' | 'diacritics' | 'punctuation' | 'typo' | 'article' | 'spacing';
 
 function applyVariation(rng: Rng, company: Company, name: string, v: Variation): string | undefined {
@@ -348,7 +375,7 @@ function applyVariation(rng: Rng, company: Company, name: string, v: Variation):
     case 'case':
       return rng.chance(0.65) ? name.toLowerCase() : name.toUpperCase();
     case 'diacritics':
-      if (toAscii(name) === name) return undefined;
+      if (!NON_ASCII.test(name)) return undefined;
       return company.country.code === 'DE' || /[äöüÄÖÜß]/.test(name) ? transliterateGerman(name) : toAscii(name);
     case 'punctuation': {
       const amp = company.country.and;
@@ -387,7 +414,7 @@ export function nameVariant(rng: Rng, company: Company, used: ReadonlySet<string
       const v = rng.weighted(VARIATIONS);
       if (applied.includes(v) || (v === 'typo' && applied.length > 0)) continue;
       // diacritics first where the name has them: that is the variation people make most
-      const choice: Variation = i === 0 && toAscii(company.name) !== company.name && rng.chance(0.5) ? 'diacritics' : v;
+      const choice: Variation = i === 0 && NON_ASCII.test(company.name) && rng.chance(0.5) ? 'diacritics' : v;
       if (applied.includes(choice)) continue;
       const next = applyVariation(rng, company, name, choice);
       if (next !== undefined && next !== name) {
@@ -572,8 +599,10 @@ export function* generateCustomers(opts: CustomerOptions): Generator<CustomerClu
   }
 
   let k = 0;
+  const names = new NameWalk(opts.seed);
+  const usedGeneric = new Set<string>();
   while (produced < opts.accounts) {
-    const combo = comboOf(opts.seed, k++);
+    const combo = names.next(k++);
     let company = buildCompany(rng, clusterId, combo.brand.text, combo.descriptor, combo.country);
     const twinWanted = rng.chance(opts.nearMissRate);
     let twinKind: NearMissKind = 'descriptor';
@@ -581,8 +610,11 @@ export function* generateCustomers(opts: CustomerOptions): Generator<CustomerClu
       twinKind = combo.brand.generic ? 'generic' : rng.weighted([['descriptor', 5], ['country', 3], ['generic', 2]] as const);
       if (twinKind === 'generic' && !combo.brand.generic) {
         // two different companies sharing a generic word: "Global Logistics" / "Global Foods"
-        company = buildCompany(rng, clusterId, rng.pick(GENERIC_BRANDS), Math.max(4, combo.descriptor), combo.country);
+        let brand = rng.pick(GENERIC_BRANDS);
+        for (let tries = 0; tries < 20 && usedGeneric.has(`${brand}|${combo.descriptor}|${combo.country.code}`); tries++) brand = rng.pick(GENERIC_BRANDS);
+        company = buildCompany(rng, clusterId, brand, Math.max(4, combo.descriptor), combo.country);
       }
+      usedGeneric.add(`${company.brand}|${company.descriptor}|${company.country.code}`);
       company.hasNearMiss = true;
     }
     const size = Math.min(clusterSize(rng, opts.duplicateRate, opts.maxDuplicates), opts.accounts - produced);
@@ -599,10 +631,14 @@ export function* generateCustomers(opts: CustomerOptions): Generator<CustomerClu
         if (company.domain && twin.domain === company.domain) twin.domain = null;
       } else {
         let d = rng.int(4, DESCRIPTORS.length - 1);
+        for (let tries = 0; tries < 20 && (DESCRIPTORS[d][0] === company.descriptor || usedGeneric.has(`${company.brand}|${DESCRIPTORS[d][0]}|${company.country.code}`)); tries++) {
+          d = rng.int(4, DESCRIPTORS.length - 1);
+        }
         if (DESCRIPTORS[d][0] === company.descriptor) d = d === DESCRIPTORS.length - 1 ? 4 : d + 1;
         twin = buildCompany(rng, clusterId, company.brand, d, company.country);
         if (rng.chance(0.5)) twin.city = company.city; // same town, different company
       }
+      if (twin.brand !== company.brand || GENERIC_BRANDS.includes(twin.brand)) usedGeneric.add(`${twin.brand}|${twin.descriptor}|${twin.country.code}`);
       twin.nearMissOf = company.clusterId;
       twin.nearMissKind = twinKind;
       const twinSize = Math.min(clusterSize(rng, opts.duplicateRate, opts.maxDuplicates), opts.accounts - produced);

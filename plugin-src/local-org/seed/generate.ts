@@ -196,6 +196,8 @@ export class SeedGenerator {
   private planted = new Map<PlantKind, number>();
   private eligibleSeen = 0;
   private estimatedEligible = 0;
+  private readonly plantRates: (readonly [PlantKind, number])[];
+  private readonly plantCounts: (readonly [PlantKind, number])[];
 
   public constructor(
     private readonly spec: ScenarioSpec,
@@ -208,6 +210,9 @@ export class SeedGenerator {
     this.childRng = Rng.stream(spec.seed, 'children');
     this.plantRng = Rng.stream(spec.seed, 'plants');
     this.truthOn = spec.truth ?? spec.accounts <= 50_000;
+    const plants = Object.entries({ ...spec.conflicts, ...spec.negatives }) as [PlantKind, number][];
+    this.plantRates = plants.filter(([, v]) => v > 0 && v < 1);
+    this.plantCounts = plants.filter(([, v]) => v >= 1);
     this.truth = this.truthOn
       ? { asOf, rules: spec.rules, partnerIds: [], customers: [], nearMisses: [], conflicts: [], plants: [] }
       : undefined;
@@ -234,8 +239,15 @@ export class SeedGenerator {
     return makeId(this.ctx.keyPrefix(sobject), n, ID_INSTANCE);
   }
 
+  private readonly dates = new Map<number, string>();
+
   private date(offsetDays: number): string {
-    return new Date(this.asOfMs + offsetDays * DAY).toISOString().slice(0, 10);
+    let d = this.dates.get(offsetDays);
+    if (d === undefined) {
+      d = new Date(this.asOfMs + offsetDays * DAY).toISOString().slice(0, 10);
+      this.dates.set(offsetDays, d);
+    }
+    return d;
   }
 
   private dateTime(offsetDays: number, hour: number, minute = 0): string {
@@ -635,16 +647,13 @@ export class SeedGenerator {
     if (c.nearMissOf !== undefined) return this.lastPlant === 'baitPartner' ? 'baitDirect' : undefined;
     const rng = this.plantRng;
     this.eligibleSeen++;
-    const all = { ...this.spec.conflicts, ...this.spec.negatives } as Record<PlantKind, number>;
     // rates: one chance each
-    for (const [kind, v] of Object.entries(all) as [PlantKind, number][]) {
-      if (v > 0 && v < 1 && rng.chance(v)) return kind;
+    for (const [kind, v] of this.plantRates) {
+      if (rng.chance(v)) return kind;
     }
     // exact counts: selection sampling over the estimated number of eligible companies
-    const remaining = (Object.entries(all) as [PlantKind, number][])
-      .filter(([, v]) => v >= 1)
-      .map(([k, v]) => [k, v - (this.planted.get(k) ?? 0)] as const)
-      .filter(([, left]) => left > 0);
+    if (this.plantCounts.length === 0) return undefined;
+    const remaining = this.plantCounts.map(([k, v]) => [k, v - (this.planted.get(k) ?? 0)] as const).filter(([, left]) => left > 0);
     const total = remaining.reduce((n, [, left]) => n + left, 0);
     if (total === 0) return undefined;
     const p = total / Math.max(1, this.estimatedEligible - this.eligibleSeen + 1);
@@ -770,9 +779,11 @@ export class SeedGenerator {
   private backgroundPlans(rng: Rng, records: number, partner: Partner | undefined): OppPlan[] {
     const plans: OppPlan[] = [];
     const ch = this.spec.children;
+    // the canonical record carries most of the business; the mean per account stays as asked
+    const size = 1 + this.spec.customers.duplicateRate * Math.min(1.5, this.spec.customers.maxDuplicates - 1);
+    const first = 0.4 * size + 0.6;
     for (let r = 0; r < records; r++) {
-      // the canonical record carries most of the business
-      const n = rng.poisson(r === 0 ? ch.opportunitiesPerAccount * 1.3 : ch.opportunitiesPerAccount * 0.6);
+      const n = rng.poisson(ch.opportunitiesPerAccount * (r === 0 ? first : 0.6));
       for (let i = 0; i < n; i++) {
         const closed = rng.chance(ch.closedOpportunityRate) ? (rng.chance(0.55) ? 'Won' : 'Lost') : undefined;
         const plan: OppPlan = { record: r, closed };

@@ -40,7 +40,9 @@ export interface SeedSummary {
   users: Record<DemoUserHandle, string>;
   /** fields a generated row carried that the org's schema does not know (dropped by the load) */
   unknownFields: Record<string, string[]>;
+  /** the labelled truth; left out of JSON.stringify(summary) (it can be large): serialise it on its own */
   truth?: SeedTruth;
+  toJSON(): Omit<SeedSummary, 'truth' | 'toJSON'> & { truth?: string };
 }
 
 function isoDate(d: string | Date | undefined): string | undefined {
@@ -120,7 +122,7 @@ export function seedScenario(db: Database, scenario: string | ScenarioSpec, opts
   const users = {} as Record<DemoUserHandle, string>;
   const byUsername = new Map(generator.namedUsers().map((u) => [u.username, u.Id]));
   for (const [handle, username] of Object.entries(DEMO_USERS) as [DemoUserHandle, string][]) users[handle] = byUsername.get(username) ?? '';
-  return {
+  const summary: SeedSummary = {
     scenario: spec.name,
     seed: spec.seed,
     asOf: generator.asOf,
@@ -129,6 +131,11 @@ export function seedScenario(db: Database, scenario: string | ScenarioSpec, opts
     adminUserId: generator.adminUserId,
     users,
     unknownFields: Object.fromEntries(Object.entries(unknown).map(([k, v]) => [k, [...v].sort()])),
-    truth: generator.truth
+    truth: generator.truth,
+    toJSON() {
+      const { truth, toJSON: _toJSON, ...rest } = this;
+      return truth ? { ...rest, truth: `${truth.customers.length} customers, ${truth.conflicts.length} expected conflicts` } : rest;
+    }
   };
+  return summary;
 }
