@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Database, type Row } from '../../plugin-src/local-org/database.js';
+import { clusterCustomers } from '../../plugin-src/conflicts/matching.js';
+import { computeConflicts } from '../../plugin-src/conflicts/scan.js';
 import { loadForceApp, standardSchema, type Schema } from '../../plugin-src/local-org/schema.js';
 import {
   DEMO_SCENARIO,
@@ -319,6 +321,43 @@ describe('seed generator: the demo org', () => {
     const crossRecord = truth.conflicts.filter((c) => c.conflictingOpportunityId && oppAccount.get(c.opportunityId) !== oppAccount.get(c.conflictingOpportunityId));
     expect(new Set(crossRecord.map((c) => c.type))).toEqual(new Set(['Duplicate Registration', 'Direct vs Partner', 'Price']));
     for (const c of crossRecord) expect(cluster.get(String(oppAccount.get(c.opportunityId)))).toBe(cluster.get(String(oppAccount.get(c.conflictingOpportunityId))));
+  });
+});
+
+describe('seed generator: the labelled truth against the conflict scan', () => {
+  it('Given the demo org, When the project\'s matcher and rules run over it, Then they find the labelled customers and conflicts', async () => {
+    const db = new Database(await orgSchema());
+    const truth = seedScenario(db, 'demo', { asOf: AS_OF }).truth!;
+    const partners = new Set(truth.partnerIds);
+    const accounts = rows(db, 'Account').filter((a) => !partners.has(a.Id as string)) as never[];
+
+    // pairwise customer matching against the clusters
+    const predicted = clusterCustomers(accounts);
+    const trueCluster = clusterIndex(truth);
+    const ids = [...trueCluster.keys()];
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = i + 1; j < ids.length; j++) {
+        const same = trueCluster.get(ids[i]) === trueCluster.get(ids[j]);
+        const said = predicted.clusterOf.get(ids[i]) === predicted.clusterOf.get(ids[j]);
+        if (same && said) tp++;
+        else if (said) fp++;
+        else if (same) fn++;
+      }
+    }
+    expect(tp / (tp + fp)).toBeGreaterThanOrEqual(0.95);
+    expect(tp / (tp + fn)).toBeGreaterThanOrEqual(0.95);
+
+    // conflicts: the scan's findings against the planted ones
+    const key = (c: { type: string; opportunityId: string; conflictingOpportunityId?: string | null }): string => `${c.type}|${c.opportunityId}|${c.conflictingOpportunityId ?? ''}`;
+    const { conflicts } = computeConflicts({ accounts, opportunities: rows(db, 'Opportunity') as never[], lineItems: rows(db, 'OpportunityLineItem') as never[] }, AS_OF);
+    const expected = new Set(truth.conflicts.map(key));
+    const found = new Set(conflicts.map(key));
+    const hits = [...found].filter((k) => expected.has(k)).length;
+    expect(hits / found.size).toBeGreaterThanOrEqual(0.95);
+    expect(hits / expected.size).toBeGreaterThanOrEqual(0.95);
   });
 });
 
