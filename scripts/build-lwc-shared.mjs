@@ -20,7 +20,8 @@ const moduleFile = join(bundleDir, 'conflictRules.js');
 const metaFile = join(bundleDir, 'conflictRules.js-meta.xml');
 const resourceFile = join(root, 'force-app/main/default/staticresources/ChannelOpsRules.json');
 
-const HEADER = `/*
+const HEADER = `/* eslint-disable */
+/*
  * GENERATED FILE - DO NOT EDIT. Built by scripts/build-lwc-shared.mjs (npm run build:lwc-shared)
  * from plugin-src/conflicts/{defaults,normalize,matching,rules}.ts: the same rules of engagement
  * and customer matching the CLI (channel conflicts scan/check) runs. Edit the TypeScript and rebuild.

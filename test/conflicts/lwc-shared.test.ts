@@ -17,7 +17,7 @@ describe('the generated LWC module c/conflictRules and the ChannelOpsRules stati
     const resource = JSON.parse(readFileSync(join(root, 'force-app/main/default/staticresources/ChannelOpsRules.json'), 'utf8'));
     expect(resource).toEqual(DEFAULT_RULES);
     const code = readFileSync(join(root, 'force-app/main/default/lwc/conflictRules/conflictRules.js'), 'utf8');
-    expect(code.startsWith('/*\n * GENERATED FILE - DO NOT EDIT.')).toBe(true);
+    expect(code).toMatch(/^\/\* eslint-disable \*\/\n\/\*\n \* GENERATED FILE - DO NOT EDIT\./);
     expect(code).not.toMatch(/\bfrom\s+['"](node:|zod|fs|crypto)/);
     expect(readFileSync(join(root, 'force-app/main/default/lwc/conflictRules/conflictRules.js-meta.xml'), 'utf8')).toContain('<isExposed>false</isExposed>');
   });

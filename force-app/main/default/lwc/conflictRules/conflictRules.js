@@ -1,3 +1,4 @@
+/* eslint-disable */
 /*
  * GENERATED FILE - DO NOT EDIT. Built by scripts/build-lwc-shared.mjs (npm run build:lwc-shared)
  * from plugin-src/conflicts/{defaults,normalize,matching,rules}.ts: the same rules of engagement

@@ -1,3 +1,5 @@
+// Tests emit wire values through the adapters' test API, which is not a wire usage.
+/* eslint-disable @lwc/lwc/no-unexpected-wire-adapter-usages */
 import { createElement } from 'lwc';
 import ChannelConflicts from 'c/channelConflicts';
 import { graphql } from 'lightning/graphql';
