@@ -23,7 +23,8 @@ const { values } = parseArgs({
     accounts: { type: 'string', default: '100000' },
     mode: { type: 'string', default: 'both' },
     cascade: { type: 'string', default: 'all' },
-    keep: { type: 'boolean', default: false }
+    keep: { type: 'boolean', default: false },
+    'node-options': { type: 'string', default: '' }
   }
 });
 const accounts = Number(values.accounts);
@@ -61,7 +62,7 @@ async function runPlan(args) {
   const timeFile = join(work, `time-${Date.now()}.txt`);
   const child = spawn('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, NODE, join(ROOT, 'bin', 'run.js'), 'channel', 'ownership', 'plan', '--target-org', 'bench', '--json', ...args], {
     cwd: ROOT,
-    env: { ...process.env, SF_USE_PROGRESS_BAR: 'false' }
+    env: { ...process.env, SF_USE_PROGRESS_BAR: 'false', ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {}) }
   });
   let stdout = '';
   let stderr = '';

@@ -3,8 +3,9 @@
  * Lines are collected into runs of bounded size; each full run is sorted and spilled to a
  * file; reading merges the runs with a small heap. A single run never touches the disk.
  *
- * Keys and lines must not contain a newline; the key is compared with plain `<` (code units),
- * which is the order the plan files are written in.
+ * Keys must not contain a tab or newline, lines no newline; keys are compared as plain strings
+ * (code units), the order the plan files are written in. Each entry is kept as ONE string
+ * `key \t line` (sorting those is sorting by key, then line), to keep the in-memory run small.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -12,13 +13,8 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-interface Entry {
-  key: string;
-  line: string;
-}
-
 export class ExternalSorter {
-  private buffer: Entry[] = [];
+  private buffer: string[] = [];
   private runs: string[] = [];
   private total = 0;
 
@@ -28,7 +24,7 @@ export class ExternalSorter {
    */
   public constructor(
     private readonly dir: string,
-    private readonly runSize = 200_000
+    private readonly runSize = 100_000
   ) {}
 
   public get size(): number {
@@ -36,13 +32,13 @@ export class ExternalSorter {
   }
 
   public async add(key: string, line: string): Promise<void> {
-    this.buffer.push({ key, line });
+    this.buffer.push(`${key}\t${line}`);
     this.total++;
     if (this.buffer.length >= this.runSize) await this.spill();
   }
 
   private sortBuffer(): void {
-    this.buffer.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    this.buffer.sort();
   }
 
   private async spill(): Promise<void> {
@@ -51,7 +47,7 @@ export class ExternalSorter {
     const out = createWriteStream(file, { encoding: 'utf8' });
     let chunk = '';
     for (const e of this.buffer) {
-      chunk += `${e.key}\t${e.line}\n`;
+      chunk += `${e}\n`;
       if (chunk.length > 64 * 1024) {
         if (!out.write(chunk)) await once(out, 'drain');
         chunk = '';
@@ -69,15 +65,19 @@ export class ExternalSorter {
       this.sortBuffer();
       const entries = this.buffer;
       this.buffer = [];
-      for (const e of entries) yield e.line;
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i];
+        entries[i] = ''; // let the run go as it is read
+        yield e.slice(e.indexOf('\t') + 1);
+      }
       return;
     }
     if (this.buffer.length > 0) await this.spill();
     const readers = this.runs.map((file) => createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity })[Symbol.asyncIterator]());
     // A binary min-heap of the current head of each run.
-    const heap: { key: string; line: string; run: number }[] = [];
-    const less = (a: { key: string }, b: { key: string }): boolean => a.key < b.key;
-    const push = (item: { key: string; line: string; run: number }): void => {
+    const heap: { entry: string; run: number }[] = [];
+    const less = (a: { entry: string }, b: { entry: string }): boolean => a.entry < b.entry;
+    const push = (item: { entry: string; run: number }): void => {
       heap.push(item);
       let i = heap.length - 1;
       while (i > 0) {
@@ -87,7 +87,7 @@ export class ExternalSorter {
         i = p;
       }
     };
-    const pop = (): { key: string; line: string; run: number } => {
+    const pop = (): { entry: string; run: number } => {
       const top = heap[0];
       const last = heap.pop()!;
       if (heap.length > 0) {
@@ -109,14 +109,13 @@ export class ExternalSorter {
     const next = async (run: number): Promise<void> => {
       const r = await readers[run].next();
       if (r.done) return;
-      const tab = r.value.indexOf('\t');
-      push({ key: r.value.slice(0, tab), line: r.value.slice(tab + 1), run });
+      push({ entry: r.value, run });
     };
     try {
       for (let run = 0; run < readers.length; run++) await next(run);
       while (heap.length > 0) {
         const top = pop();
-        yield top.line;
+        yield top.entry.slice(top.entry.indexOf('\t') + 1);
         await next(top.run);
       }
     } finally {

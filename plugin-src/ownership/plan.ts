@@ -68,7 +68,7 @@ export interface PlanContext {
   onProgress?: (p: PlanProgress) => void;
   /** Accounts per planning chunk (default 2000). */
   chunkSize?: number;
-  /** Input rows per in-memory sort run (default 200 000). */
+  /** Input rows per in-memory sort run (default 100 000). */
   sortRunSize?: number;
 }
 
@@ -555,7 +555,7 @@ export async function buildPlan(ctx: PlanContext, request: PlanRequest): Promise
   const sortDir = join(workDir, '.sort');
   await mkdir(sortDir, { recursive: true });
   const issues = new IssueLog();
-  const sorter = new ExternalSorter(sortDir, ctx.sortRunSize ?? 200_000);
+  const sorter = new ExternalSorter(sortDir, ctx.sortRunSize ?? 100_000);
   let writers: PlanWriters | undefined;
   let finished = false;
 
