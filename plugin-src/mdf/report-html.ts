@@ -117,6 +117,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .legend{display:flex;gap:16px;flex-wrap:wrap;margin:0 0 10px;color:#444;font-size:13px}
 .legend i{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px}
 .muted{color:#747474}
+td.period{white-space:nowrap}
 .soon td{background:#fef1e5}
 .soon td.days{color:#a04a00;font-weight:600}
 .empty{color:#5c5c5c;padding:8px 0}
@@ -159,7 +160,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     ? `${legend}<table><thead><tr><th scope="col">Partner</th><th scope="col">Period</th><th scope="col">Funds used</th><th scope="col" class="n">Utilization</th><th scope="col" class="n">Remaining</th></tr></thead><tbody>${rows
         .map(
           (p) =>
-            `<tr><td>${escapeHtml(p.partnerName)}</td><td class="muted">${escapeHtml(period(p))}</td><td>${utilizationBar(p, money)}</td><td class="n"><strong>${escapeHtml(pct(p.utilizationPct))}</strong></td><td class="n${p.remaining < 0 ? ' neg' : ''}">${escapeHtml(money(p.remaining))}</td></tr>`
+            `<tr><td>${escapeHtml(p.partnerName)}</td><td class="muted period">${escapeHtml(period(p))}</td><td>${utilizationBar(p, money)}</td><td class="n"><strong>${escapeHtml(pct(p.utilizationPct))}</strong></td><td class="n${p.remaining < 0 ? ' neg' : ''}">${escapeHtml(money(p.remaining))}</td></tr>`
         )
         .join('')}</tbody></table>`
     : '<p class="empty">No budget covers this date.</p>';
@@ -180,7 +181,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
         .sort((a, b) => (b.roi ?? -1) - (a.roi ?? -1))
         .map(
           (p) =>
-            `<tr><td>${escapeHtml(p.partnerName)}</td><td class="muted">${escapeHtml(period(p))}</td><td class="n">${escapeHtml(money(p.paid))}</td><td>${roiBar(p.roi, maxRoi)}</td></tr>`
+            `<tr><td>${escapeHtml(p.partnerName)}</td><td class="muted period">${escapeHtml(period(p))}</td><td class="n">${escapeHtml(money(p.paid))}</td><td>${roiBar(p.roi, maxRoi)}</td></tr>`
         )
         .join('')}</tbody></table>`
     : '<p class="empty">No budget covers this date.</p>';
@@ -199,7 +200,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     ? `<table><thead><tr><th scope="col">Partner</th><th scope="col">Period</th>${columns.map(([, l]) => `<th scope="col" class="n">${l}</th>`).join('')}<th scope="col" class="n">Util.</th><th scope="col" class="n">ROI</th></tr></thead><tbody>${rows
         .map(
           (p) =>
-            `<tr><td>${escapeHtml(p.partnerName)}</td><td class="muted">${escapeHtml(period(p))}</td>${columns
+            `<tr><td>${escapeHtml(p.partnerName)}</td><td class="muted period">${escapeHtml(period(p))}</td>${columns
               .map(([k]) => `<td class="n">${escapeHtml(money(Number(p[k])))}</td>`)
               .join(
                 ''

@@ -57,9 +57,9 @@ export default class MdfAccrue extends SfCommand<MdfAccrueJson> {
           period: `${b.periodStart}..${b.periodEnd}`,
           rate: b.accrualRate === null ? '-' : `${b.accrualRate}%`,
           won: money(b.wonAmount),
-          accrued: `${money(b.previousAccrued)} -> ${money(b.accrued)}`,
-          claimed: `${money(b.previousClaimedTotal)} -> ${money(b.claimedTotal)}`,
-          paid: `${money(b.previousPaidTotal)} -> ${money(b.paidTotal)}`
+          accrued: change(b.previousAccrued, b.accrued),
+          claimed: change(b.previousClaimedTotal, b.claimedTotal),
+          paid: change(b.previousPaidTotal, b.paidTotal)
         })),
         columns: [
           { key: 'partner', name: 'Partner' },
