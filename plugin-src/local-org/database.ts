@@ -393,6 +393,17 @@ export class Database {
     return out;
   }
 
+  /** Ids of live rows whose unique field equals one of the values (case-insensitive unless the field is case-sensitive). */
+  public idsByUnique(table: Table, f: FieldDef, values: Iterable<string>): string[] {
+    const idx = table.uniqueIndex.get(f.name.toLowerCase()) ?? this.buildUniqueIndex(table, f);
+    const out: string[] = [];
+    for (const v of values) {
+      const id = idx.get(uniqueKey(f, v));
+      if (id) out.push(id);
+    }
+    return out;
+  }
+
   /** The stored or computed value of a field of a row (formula fields evaluated). */
   public fieldValue(table: Table, row: Row, f: FieldDef, depth: number, userId?: string, at?: Date): unknown {
     if (f.formula) {

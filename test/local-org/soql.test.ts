@@ -216,6 +216,9 @@ describe('indexes', () => {
     // and a semi-join on the parent feeds the child's index
     expect(bulk.query(`SELECT Id FROM Contact WHERE AccountId IN (SELECT Id FROM Account WHERE Name = 'A9')`).totalSize).toBe(1);
     expect(bulk.lastQueryScanned).toBe(50000 + 1);
+    // and a unique field (User.Username) answers from its unique index
+    expect(bulk.query(`SELECT Id FROM User WHERE Username IN ('B@x.test', 'nobody@x.test')`).records.map((r) => r.Id)).toEqual([users.Bob]);
+    expect(bulk.lastQueryScanned).toBe(1);
     // while a non-indexed filter scans
     expect(bulk.query(`SELECT Id FROM Contact WHERE LastName = 'C3'`).totalSize).toBe(1);
     expect(bulk.lastQueryScanned).toBe(50000);

@@ -272,6 +272,8 @@ function likeRegex(pattern: string): RegExp {
 interface IndexHint {
   field: FieldDef;
   values: () => string[];
+  /** a unique field (Conflict_Key__c, Username): looked up in its unique index */
+  unique?: boolean;
 }
 
 function compileCondition(env: Env, table: Table, c: Condition, hints: IndexHint[] | undefined): Pred {
@@ -391,6 +393,10 @@ function compileCondition(env: Env, table: Table, c: Condition, hints: IndexHint
   const values = rawValues.map((raw, i) => literalValue(f, types[i] as string | undefined, String(raw), env));
   const v0 = values[0];
 
+  if (hints && !cond.fn && !String(cond.field).includes('.') && f.unique && f.type !== 'id' && (op === '=' || op === 'IN')) {
+    const keys = values.filter((v): v is string | number => typeof v === 'string' || typeof v === 'number');
+    if (keys.length === values.length) hints.push({ field: f, values: () => keys.map(String), unique: true });
+  }
   if (hints && !cond.fn && !String(cond.field).includes('.') && (f.type === 'id' || f.type === 'reference') && (op === '=' || op === 'IN')) {
     const ids = values.filter((v): v is string => typeof v === 'string');
     if (ids.length === values.length) hints.push({ field: f, values: () => ids });
@@ -697,8 +703,11 @@ function candidates(env: Env, table: Table, hints: IndexHint[]): Iterable<Row> {
   // Prefer an Id hint, then the smallest reference hint.
   let best: Row[] | undefined;
   for (const h of hints) {
+    if (h.unique && env.opts.includeDeleted) continue; // deleted rows are not in unique indexes
     let rows: Row[];
-    if (h.field.type === 'id') {
+    if (h.unique) {
+      rows = env.db.idsByUnique(table, h.field, h.values()).map((id) => table.rows.get(id)!).filter(Boolean);
+    } else if (h.field.type === 'id') {
       rows = [];
       for (const id of h.values()) {
         const r = table.rows.get(id);
