@@ -252,7 +252,8 @@ export function formatPhone(p: PhoneNumber, style: number): string {
 
 const GB_LETTERS = 'ABDEFGHJLNPQRSTUWXYZ';
 
-function makePostal(rng: Rng, country: CountryCode, city: City): string {
+/** A postal code of the city, in the country's format. */
+export function makePostal(rng: Rng, country: CountryCode, city: City): string {
   const prefix = rng.pick(city.postal);
   switch (country) {
     case 'GB':

@@ -30,7 +30,7 @@ import {
   toAscii,
   type Country
 } from './corpus.js';
-import { formatPhone, generateCustomers, type Company, type CustomerCluster, type Row } from './customers.js';
+import { formatPhone, generateCustomers, makePostal, type Company, type CustomerCluster, type Row } from './customers.js';
 import { DEMO_COMPANIES, DEMO_USERS, NAMED_KEY_ACCOUNT_OWNERS, NAMED_USERS, SEED_DOMAIN, type DemoUserHandle, type PlantKind, type UserRole } from './demo.js';
 import { expectedConflicts, type ExpectedConflict, type OracleOpportunity } from './oracle.js';
 import type { ScenarioSpec } from './scenario.js';
@@ -416,11 +416,16 @@ export class SeedGenerator {
         country = COUNTRY_BY_CODE[code];
         domain = d;
       } else {
-        country = COUNTRIES[i % COUNTRIES.length];
-        const brand = `${rng.pick(['North', 'South', 'East', 'West', 'Blue', 'Red', 'Silver', 'Green', 'Iron', 'Bright'])}${rng.pick(['field', 'gate', 'bridge', 'stone', 'line', 'wave', 'point', 'peak'])}`;
-        const word = rng.pick(PARTNER_WORDS);
-        name = `${brand} ${word} ${country.legalForms[0].canonical} (${i + 1})`;
-        domain = `${slug(brand)}-${slug(word, '-')}-${i + 1}.${country.tld}`;
+        // distinct names for the first few hundred generated partners, numbered beyond
+        const j = i - PARTNER_NAMES.length;
+        const heads = ['North', 'South', 'East', 'West', 'Blue', 'Red', 'Silver', 'Green', 'Iron', 'Bright'];
+        const tails = ['field', 'gate', 'bridge', 'stone', 'line', 'wave', 'point', 'peak'];
+        country = COUNTRIES[j % COUNTRIES.length];
+        const brand = `${heads[j % heads.length]}${tails[Math.floor(j / heads.length) % tails.length]}`;
+        const word = PARTNER_WORDS[Math.floor(j / (heads.length * tails.length)) % PARTNER_WORDS.length];
+        const round = Math.floor(j / (heads.length * tails.length * PARTNER_WORDS.length));
+        name = `${brand} ${word}${round > 0 ? ` ${round + 1}` : ''} ${country.legalForms[0].canonical}`;
+        domain = `${slug(brand)}-${slug(word, '-')}${round > 0 ? `-${round + 1}` : ''}.${country.tld}`;
       }
       const city = rng.pick(country.cities);
       const id = this.nextId('Account');
@@ -439,7 +444,7 @@ export class SeedGenerator {
         BillingStreet: `${rng.int(1, 99)} ${rng.pick(country.streets)}`,
         BillingCity: city.name,
         BillingState: city.state ?? null,
-        BillingPostalCode: city.postal[0] + rng.digits(Math.max(0, 5 - city.postal[0].length), true),
+        BillingPostalCode: makePostal(rng, country.code, city),
         BillingCountry: country.names[0],
         NumberOfEmployees: rng.int(15, 900),
         OwnerId: manager.Id,
