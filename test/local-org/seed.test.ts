@@ -387,6 +387,9 @@ describe('seed generator: scale scenarios', () => {
     db.load('User', [{ Id: '005LOC000000001AAA', Username: DEMO_USERS.admin, LastName: 'Admin', Email: DEMO_USERS.admin, IsActive: true }]);
     const summary = seedScenario(db, '{"extends":"demo","accounts":30,"partners":3}', { asOf: AS_OF });
     expect(summary.adminUserId).toBe('005LOC000000001AAA');
+    // the other named users keep the ids they have in any demo org
+    expect(summary.users.alice).toBe(seedScenario(new Database(await orgSchema()), 'demo', { asOf: AS_OF }).users.alice);
+    expect(JSON.parse(JSON.stringify(summary)).truth).toMatch(/customers/);
     expect(rows(db, 'User').filter((u) => u.Username === DEMO_USERS.admin)).toHaveLength(1);
     expect(rows(db, 'Campaign').every((c) => c.OwnerId === '005LOC000000001AAA' || c.OwnerId === summary.users.ines)).toBe(true);
   });

@@ -296,7 +296,9 @@ export class SeedGenerator {
     const rng = this.rng;
     const add = (u: { handle?: DemoUserHandle; username: string; first: string; last: string; title: string; department: string; role: UserRole; active: boolean; kamCapacity?: number; timeZone: string; locale: string }): SeedUser => {
       const existing = u.handle === 'admin' ? this.ctx.existingAdminId : undefined;
-      const id = existing ?? this.nextId('User');
+      // the sequence advances either way, so the other users' ids do not depend on it
+      const generatedId = this.nextId('User');
+      const id = existing ?? generatedId;
       const user: SeedUser = { Id: id, username: u.username, role: u.role, active: u.active, kamCapacity: u.kamCapacity, handle: u.handle };
       this.users.push(user);
       if (!existing) {
