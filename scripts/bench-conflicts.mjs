@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { AuthInfo, Connection } from '@salesforce/core';
 import { generateSynthetic } from '../lib/conflicts/synthetic.js';
 import { computeConflicts, scanConflicts } from '../lib/conflicts/scan.js';
+import { checkOpportunity } from '../lib/conflicts/check.js';
 import { startLocalOrg } from '../lib/local-org/server.js';
 
 const arg = (name, fallback) => {
@@ -73,6 +74,17 @@ for (const accountsWanted of sizes) {
       row.scanConflicts = scan.conflicts.length;
       row.scanStages = stages.join(' | ');
       row.rssMbAfterScan = mb();
+      // `channel conflicts check` of single deals (what the rep's button does): median and worst of 20
+      const sample = scan.conflicts.filter((_, i) => i % Math.max(1, Math.floor(scan.conflicts.length / 20)) === 0).slice(0, 20);
+      const times = [];
+      for (const c of sample) {
+        const tc = performance.now();
+        await checkOpportunity(conn, c.opportunityId, data.asOf);
+        times.push(performance.now() - tc);
+      }
+      times.sort((x, y) => x - y);
+      row.checkMedianMs = Math.round(times[Math.floor(times.length / 2)] ?? 0);
+      row.checkMaxMs = Math.round(times[times.length - 1] ?? 0);
     } finally {
       await org.close();
     }

@@ -64,6 +64,8 @@ export interface ScanOptions extends ReadOptions {
   asOf: string;
   write?: boolean;
   output?: string;
+  /** Rows above which writes go through a Bulk API 2.0 job instead of composite requests. */
+  bulkWriteThreshold?: number;
   now?: Date;
   onStage?: (stage: string) => void;
 }
@@ -296,7 +298,7 @@ export async function scanConflicts(conn: Connection, options: ScanOptions): Pro
     stage(`Writing ${upserts.length} conflicts (${toCreate.length} new)`);
     if (upserts.length > 0) {
       const w =
-        upserts.length > BULK_WRITE_THRESHOLD
+        upserts.length > (options.bulkWriteThreshold ?? BULK_WRITE_THRESHOLD)
           ? await bulkWrite(conn, 'upsert', upserts, result.failures, (r) => ({ key: String(r[KEY_FIELD] ?? ''), operation: 'upsert' }))
           : await upsertComposite(conn, upserts, result.failures);
       result.written.created = w.created;
@@ -306,7 +308,7 @@ export async function scanConflicts(conn: Connection, options: ScanOptions): Pro
       stage(`Auto-resolving ${toAutoResolve.length} conflicts that no longer hold`);
       const note = `Auto-resolved: no longer detected by the conflict scan of ${options.asOf}.`;
       const updates = toAutoResolve.map(([key, e]) => ({ id: e.id, key, fields: { Status__c: 'Auto-Resolved', Resolution__c: note, Resolved_At__c: now } }));
-      if (updates.length > BULK_WRITE_THRESHOLD) {
+      if (updates.length > (options.bulkWriteThreshold ?? BULK_WRITE_THRESHOLD)) {
         const keyOf = new Map(updates.map((u) => [u.id, u.key]));
         const w = await bulkWrite(
           conn,

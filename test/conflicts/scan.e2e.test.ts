@@ -144,7 +144,8 @@ describe('channel conflicts scan / check against the local org', () => {
   });
 
   it('--write creates one Channel_Conflict__c per conflict, and a re-run creates no duplicates', async () => {
-    const first = await runCli(org, ['scan', '--as-of', data.asOf, '--write']);
+    // first run: reads and writes through Bulk API 2.0 jobs (thresholds 0), the re-run through REST
+    const first = await runCli(org, ['scan', '--as-of', data.asOf, '--write', '--bulk-threshold', '0', '--bulk-write-threshold', '0']);
     expect(first.code).toBe(0);
     const n = first.json.result.conflicts.length;
     expect(first.json.result.written).toMatchObject({ created: n, updated: 0, autoResolved: 0, failed: 0 });

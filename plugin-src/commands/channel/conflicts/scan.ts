@@ -29,7 +29,8 @@ export default class ConflictsScan extends SfCommand<ConflictsScanResult> {
     'as-of': Flags.string({ summary: messages.getMessage('flags.as-of.summary') }),
     write: Flags.boolean({ summary: messages.getMessage('flags.write.summary'), default: false }),
     output: Flags.file({ summary: messages.getMessage('flags.output.summary') }),
-    'bulk-threshold': Flags.integer({ summary: messages.getMessage('flags.bulk-threshold.summary'), default: 10_000, min: 0, hidden: true })
+    'bulk-threshold': Flags.integer({ summary: messages.getMessage('flags.bulk-threshold.summary'), default: 10_000, min: 0, hidden: true }),
+    'bulk-write-threshold': Flags.integer({ summary: messages.getMessage('flags.bulk-write-threshold.summary'), default: 2_000, min: 0, hidden: true })
   };
 
   public async run(): Promise<ConflictsScanResult> {
@@ -53,6 +54,7 @@ export default class ConflictsScan extends SfCommand<ConflictsScanResult> {
         write: flags.write,
         output: flags.output,
         bulkThreshold: flags['bulk-threshold'],
+        bulkWriteThreshold: flags['bulk-write-threshold'],
         onStage: (stage) => {
           this.spinner.status = stage;
         }
