@@ -392,7 +392,7 @@ function standardObjects(): ObjectDef[] {
       ...address('Shipping', 'Shipping')
     ]),
     makeObject('Contact', [
-      field('AccountId', ref('Account', 'Account', { label: 'Account ID', childRelationshipName: 'Contacts' })),
+      field('AccountId', ref('Account', 'Account', { label: 'Account ID', childRelationshipName: 'Contacts', cascadeDelete: true })),
       field('LastName', { type: 'string', length: 80, nillable: false }),
       field('FirstName', { type: 'string', length: 40 }),
       field('Salutation', picklist(['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.'])),
@@ -443,7 +443,7 @@ function standardObjects(): ObjectDef[] {
       field('ProductCode', { type: 'string', length: 255, ...ro })
     ], { owned: false, label: 'Price Book Entry', labelPlural: 'Price Book Entries' }),
     makeObject('Opportunity', [
-      field('AccountId', ref('Account', 'Account', { label: 'Account ID', childRelationshipName: 'Opportunities' })),
+      field('AccountId', ref('Account', 'Account', { label: 'Account ID', childRelationshipName: 'Opportunities', cascadeDelete: true })),
       field('Name', { type: 'string', label: 'Name', length: 120, nillable: false, nameField: true }),
       field('Description', { type: 'textarea' }),
       field('StageName', picklist(STAGES, { label: 'Stage', nillable: false })),
@@ -512,7 +512,7 @@ function standardObjects(): ObjectDef[] {
     ]),
     makeObject('Task', [
       field('WhoId', ref(['Contact', 'Lead'], 'Who', { label: 'Name ID', childRelationshipName: 'Tasks' })),
-      field('WhatId', ref(['Account', 'Opportunity', 'Case', 'Campaign'], 'What', { label: 'Related To ID', childRelationshipName: 'Tasks' })),
+      field('WhatId', ref(['Account', 'Opportunity', 'Case', 'Campaign'], 'What', { label: 'Related To ID', childRelationshipName: 'Tasks', cascadeDelete: true })),
       field('AccountId', ref('Account', 'Account', { label: 'Account ID', ...ro })),
       field('Subject', { type: 'string', length: 255 }),
       field('ActivityDate', { type: 'date', label: 'Due Date Only' }),
@@ -525,7 +525,7 @@ function standardObjects(): ObjectDef[] {
     ]),
     makeObject('Event', [
       field('WhoId', ref(['Contact', 'Lead'], 'Who', { label: 'Name ID', childRelationshipName: 'Events' })),
-      field('WhatId', ref(['Account', 'Opportunity', 'Case', 'Campaign'], 'What', { label: 'Related To ID', childRelationshipName: 'Events' })),
+      field('WhatId', ref(['Account', 'Opportunity', 'Case', 'Campaign'], 'What', { label: 'Related To ID', childRelationshipName: 'Events', cascadeDelete: true })),
       field('AccountId', ref('Account', 'Account', { label: 'Account ID', ...ro })),
       field('Subject', { type: 'string', length: 255 }),
       field('Location', { type: 'string', length: 255 }),
@@ -698,6 +698,20 @@ export function parseFieldXml(content: string, gvs = new Map<string, { values: s
   const doc = xml.parse(content) as Xml;
   const cf = doc.CustomField as Xml | undefined;
   if (!cf) return undefined;
+  return fieldFromXml(cf, gvs);
+}
+
+/**
+ * Parses metadata XML with the options the field/object readers expect (values kept as
+ * text; `fields`, `validationRules`, `value`, ... always arrays). Shared with the Metadata
+ * API deploy, which reads `objects/X.object` (fields and rules inline) instead of source format.
+ */
+export function parseMetadataXml(content: string): Record<string, unknown> {
+  return xml.parse(content) as Xml;
+}
+
+/** A `<CustomField>` element (a source-format field file, or a `<fields>` entry of an .object file). */
+export function fieldFromXml(cf: Record<string, unknown>, gvs = new Map<string, { values: string[]; def?: string }>()): FieldDef | undefined {
   const name = text(cf.fullName);
   if (!name) return undefined;
   const mdType = text(cf.type) ?? '';
@@ -844,6 +858,11 @@ export function parseValidationRuleXml(content: string): ValidationRule | undefi
   const doc = xml.parse(content) as Xml;
   const vr = doc.ValidationRule as Xml | undefined;
   if (!vr) return undefined;
+  return validationRuleFromXml(vr);
+}
+
+/** A `<ValidationRule>` element (source format file, or a `<validationRules>` entry of an .object file). */
+export function validationRuleFromXml(vr: Record<string, unknown>): ValidationRule | undefined {
   const name = text(vr.fullName);
   const formula = text(vr.errorConditionFormula);
   if (!name || !formula) return undefined;
@@ -889,37 +908,7 @@ export async function loadForceApp(dir: string, into: Schema): Promise<LoadRepor
     }
     if (!obj) {
       if (!objName.endsWith('__c') && !meta) continue; // a standard object we do not model
-      const label = text(meta?.label) ?? labelFromName(objName);
-      const nameMeta = (meta?.nameField ?? {}) as Xml;
-      const autoNumber = text(nameMeta.type) === 'AutoNumber';
-      const fields = [
-        ...systemFields(),
-        field('Name', {
-          type: 'string',
-          label: text(nameMeta.label) ?? `${label} Name`,
-          length: 80,
-          nillable: autoNumber,
-          nameField: true,
-          autoNumber: autoNumber || undefined,
-          displayFormat: text(nameMeta.displayFormat),
-          createable: !autoNumber,
-          updateable: !autoNumber
-        })
-      ];
-      const map = new Map<string, FieldDef>();
-      for (const f of fields) map.set(f.name.toLowerCase(), f);
-      obj = into.add({
-        name: objName,
-        label,
-        labelPlural: text(meta?.pluralLabel) ?? `${label}s`,
-        keyPrefix: '',
-        custom: true,
-        fields: map,
-        validationRules: [],
-        childRelationships: [],
-        createable: true,
-        sharingModel: text(meta?.sharingModel)
-      });
+      obj = into.add(customObjectDef(objName, meta));
     }
     report.objects.push(obj.name);
     for (const file of await listFiles(join(objDir, 'fields'), '.field-meta.xml')) {
@@ -929,14 +918,7 @@ export async function loadForceApp(dir: string, into: Schema): Promise<LoadRepor
           report.skipped.push({ file, reason: 'not a CustomField' });
           continue;
         }
-        const existing = obj.fields.get(def.name.toLowerCase());
-        if (existing && !existing.custom) {
-          // a standard field re-declared in source (e.g. picklist values of Type): take values only
-          if (def.picklistValues?.length) existing.picklistValues = def.picklistValues;
-          continue;
-        }
-        obj.fields.set(def.name.toLowerCase(), def);
-        report.fields++;
+        if (putField(obj, def)) report.fields++;
       } catch (e) {
         report.skipped.push({ file, reason: (e as Error).message });
       }
@@ -956,6 +938,63 @@ export async function loadForceApp(dir: string, into: Schema): Promise<LoadRepor
       }
     }
   }
+  finishCustomObjects(into);
+  return report;
+}
+
+/**
+ * Puts a parsed custom field on an object; a standard field re-declared in metadata (e.g.
+ * picklist values of Type) only takes its values. Returns false when nothing was added.
+ */
+export function putField(obj: ObjectDef, def: FieldDef): boolean {
+  const existing = obj.fields.get(def.name.toLowerCase());
+  if (existing && !existing.custom) {
+    if (def.picklistValues?.length) existing.picklistValues = def.picklistValues;
+    return false;
+  }
+  obj.fields.set(def.name.toLowerCase(), def);
+  return true;
+}
+
+/** A new custom object (system fields and Name) from its `<CustomObject>` metadata, not yet in a schema. */
+export function customObjectDef(objName: string, meta: Record<string, unknown> | undefined): ObjectDef {
+  const label = text(meta?.label) ?? labelFromName(objName);
+  const nameMeta = (meta?.nameField ?? {}) as Xml;
+  const autoNumber = text(nameMeta.type) === 'AutoNumber';
+  const fields = [
+    ...systemFields(),
+    field('Name', {
+      type: 'string',
+      label: text(nameMeta.label) ?? `${label} Name`,
+      length: 80,
+      nillable: autoNumber,
+      nameField: true,
+      autoNumber: autoNumber || undefined,
+      displayFormat: text(nameMeta.displayFormat),
+      createable: !autoNumber,
+      updateable: !autoNumber
+    })
+  ];
+  const map = new Map<string, FieldDef>();
+  for (const f of fields) map.set(f.name.toLowerCase(), f);
+  return {
+    name: objName,
+    label,
+    labelPlural: text(meta?.pluralLabel) ?? `${label}s`,
+    keyPrefix: '',
+    custom: true,
+    fields: map,
+    validationRules: [],
+    childRelationships: [],
+    createable: true,
+    sharingModel: text(meta?.sharingModel)
+  };
+}
+
+/**
+ * After custom objects/fields were put into a schema: owner fields, roll-up types, links.
+ */
+export function finishCustomObjects(into: Schema): void {
   // Custom objects whose master-detail makes them owner-less; the others get OwnerId.
   for (const obj of into.objects.values()) {
     if (!obj.custom) continue;
@@ -987,5 +1026,4 @@ export async function loadForceApp(dir: string, into: Schema): Promise<LoadRepor
     }
   }
   into.link();
-  return report;
 }

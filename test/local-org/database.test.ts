@@ -323,6 +323,19 @@ describe('delete', () => {
     expect(db.retrieve('Channel_Conflict__c', conflict)!.Account__c).toBeNull();
   });
 
+  it("deletes an account's contacts, opportunities (with line items and teams) and activities with it", () => {
+    const acc = db.insert('Account', { Name: 'A' }, ctx);
+    const contact = db.insert('Contact', { LastName: 'C', AccountId: acc }, ctx);
+    const opp = db.insert('Opportunity', { Name: 'O', StageName: 'Prospecting', CloseDate: '2026-05-01', AccountId: acc }, ctx);
+    db.insert('OpportunityTeamMember', { OpportunityId: opp, UserId: bob }, ctx);
+    db.insert('Task', { Subject: 'T', WhatId: acc, Status: 'Not Started' }, ctx);
+    const kept = db.insert('Case', { Subject: 'S', AccountId: acc }, ctx);
+    db.delete('Account', acc, ctx);
+    expect([db.count('Contact'), db.count('Opportunity'), db.count('OpportunityTeamMember'), db.count('Task')]).toEqual([0, 0, 0, 0]);
+    expect(db.retrieve('Contact', contact)).toBeUndefined();
+    expect(db.retrieve('Case', kept)!.AccountId).toBeNull();
+  });
+
   it('rolls everything back when a write fails part-way', () => {
     const acc = db.insert('Account', { Name: 'A', OwnerId: alice }, ctx);
     db.insert('AccountTeamMember', { AccountId: acc, UserId: bob }, ctx);
@@ -386,5 +399,51 @@ describe('load', () => {
     const next = fresh.insert('Account', { Name: 'B' }, ctx);
     expect(next).not.toBe(id);
     expect(fresh.retrieve('Account', id)!.Name).toBe('A');
+  });
+});
+
+describe("the project's own MDF metadata (force-app)", () => {
+  let real: Database;
+  let partner: string;
+  let budget: string;
+  beforeAll(async () => {
+    const s = standardSchema();
+    await loadForceApp(process.cwd(), s);
+    real = new Database(s);
+  });
+
+  beforeEach(() => {
+    // Given a partner with a budget of 1000 (+100 accrued) for 2026
+    real.load('User', [{ Id: makeId('005', 1, 'SED'), Username: 'admin@x.test', LastName: 'Admin', Email: 'admin@x.test', IsActive: true }]);
+    partner = real.insert('Account', { Name: 'Partner ' + Math.random(), Type: 'Channel Partner / Reseller' }, ctx);
+    budget = real.insert('MDF_Budget__c', { Name: 'FY26', Partner__c: partner, Amount__c: 1000, Accrued_Amount__c: 100, Period_Start__c: '2026-01-01', Period_End__c: '2026-12-31' }, ctx);
+  });
+
+  it('stops approving more than the budget holds, and keeps the roll-ups and Remaining__c current', () => {
+    const tooMuch = errorOf(() => real.insert('MDF_Request__c', { Budget__c: budget, Amount_Requested__c: 2000, Amount_Approved__c: 1500, Status__c: 'Approved' }, ctx));
+    expect(tooMuch.errorCode).toBe('FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    const a = real.insert('MDF_Request__c', { Budget__c: budget, Amount_Requested__c: 700, Amount_Approved__c: 600, Status__c: 'Approved' }, ctx);
+    expect(real.retrieve('MDF_Budget__c', budget)).toMatchObject({ Approved_Total__c: 600, Requested_Total__c: 700, Remaining__c: 500 });
+    // a second approval that would take the approved total past amount + accrued fails on the budget's rule
+    const b = real.insert('MDF_Request__c', { Budget__c: budget, Amount_Requested__c: 600, Status__c: 'Submitted' }, ctx);
+    const over = errorOf(() => real.update('MDF_Request__c', b, { Amount_Approved__c: 600, Status__c: 'Approved' }, ctx));
+    expect(over.errorCode).toBe('FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    expect(real.retrieve('MDF_Request__c', b)!.Status__c).toBe('Submitted');
+    expect(real.retrieve('MDF_Budget__c', budget)!.Approved_Total__c).toBe(600);
+    expect(real.retrieve('MDF_Request__c', a)).toMatchObject({ Name: expect.any(String), Partner__c: partner.slice(0, 15) });
+  });
+
+  it('stops claims above the approved amount, on unapproved requests and after the deadline', () => {
+    const req = real.insert('MDF_Request__c', { Budget__c: budget, Amount_Requested__c: 300, Amount_Approved__c: 300, Status__c: 'Approved', Claim_Deadline__c: '2026-06-30' }, ctx);
+    const first = real.insert('MDF_Claim__c', { Request__c: req, Amount__c: 200, Status__c: 'Submitted', Claim_Date__c: '2026-05-01' }, ctx);
+    real.update('MDF_Claim__c', first, { Status__c: 'Approved' }, ctx);
+    expect(real.retrieve('MDF_Request__c', req)).toMatchObject({ Claimed_Total__c: 200, Remaining_To_Claim__c: 100 });
+    expect(errorOf(() => real.insert('MDF_Claim__c', { Request__c: req, Amount__c: 150, Status__c: 'Submitted', Claim_Date__c: '2026-05-02' }, ctx)).errorCode).toBe('FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    expect(errorOf(() => real.insert('MDF_Claim__c', { Request__c: req, Amount__c: 50, Status__c: 'Submitted', Claim_Date__c: '2026-07-15' }, ctx)).errorCode).toBe('FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    const draft = real.insert('MDF_Request__c', { Budget__c: budget, Amount_Requested__c: 10, Status__c: 'Submitted' }, ctx);
+    expect(errorOf(() => real.insert('MDF_Claim__c', { Request__c: draft, Amount__c: 5, Status__c: 'Submitted', Claim_Date__c: '2026-05-02' }, ctx)).errorCode).toBe('FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    // a claim within amount and deadline passes
+    real.insert('MDF_Claim__c', { Request__c: req, Amount__c: 100, Status__c: 'Submitted', Claim_Date__c: '2026-06-30' }, ctx);
+    expect(real.count('MDF_Claim__c')).toBeGreaterThanOrEqual(2);
   });
 });

@@ -49,11 +49,10 @@ function literal(r: Resolved, blankAsZero: boolean): FormulonLiteral {
   const v = r.value;
   const type = f?.type ?? (typeof v === 'number' ? 'double' : typeof v === 'boolean' ? 'boolean' : 'string');
   if (v === null || v === undefined) {
-    if (blankAsZero) {
-      if (['double', 'currency', 'percent', 'int'].includes(type)) return { type: 'literal', dataType: 'number', value: 0, options: { length: 18, scale: f?.scale ?? 0 } };
-      if (type === 'boolean') return { type: 'literal', dataType: 'checkbox', value: false };
-      if (type !== 'date' && type !== 'datetime') return { type: 'literal', dataType: type === 'picklist' ? 'picklist' : 'text', value: '', options: { length: 0 } };
-    }
+    if (blankAsZero && ['double', 'currency', 'percent', 'int'].includes(type)) return { type: 'literal', dataType: 'number', value: 0, options: { length: 18, scale: f?.scale ?? 0 } };
+    if (type === 'boolean') return { type: 'literal', dataType: 'checkbox', value: false };
+    // Blank text is the empty string in Salesforce formulas; blank numbers and dates are null.
+    if (['string', 'textarea', 'email', 'phone', 'url', 'id', 'reference'].includes(type)) return { type: 'literal', dataType: 'text', value: '', options: { length: 0 } };
     return { type: 'literal', dataType: 'null', value: null };
   }
   switch (type) {
@@ -139,8 +138,8 @@ function preprocess(formula: string, env: FormulaEnv, extra: Record<string, Form
 
 /**
  * Evaluates a formula for a record. `blankAsZero` is the formula field's "treat blank
- * fields as zeroes"; otherwise blanks are null, and when formulon refuses a null operand
- * (Salesforce would yield null) the evaluation is retried with blanks as zeroes.
+ * fields as zeroes"; otherwise blank numbers and dates are null (and so is the result of
+ * arithmetic or comparison on them), blank text is ''.
  */
 export function evaluateFormula(formula: string, env: FormulaEnv, opts: { blankAsZero?: boolean; target?: FieldDef } = {}): FormulaResult {
   const extra: Record<string, FormulonLiteral> = {};
@@ -161,11 +160,9 @@ export function evaluateFormula(formula: string, env: FormulaEnv, opts: { blankA
       return { type: 'error', errorType: 'Exception', message: (e as Error).message };
     }
   };
-  let res = run(Boolean(opts.blankAsZero));
-  if (res.type === 'error' && !opts.blankAsZero && values.some((r) => r.value === null || r.value === undefined)) {
-    const retry = run(true);
-    if (retry.type !== 'error') res = retry;
-  }
+  // When formulon refuses a blank operand (`null > 5`), Salesforce's answer is blank too:
+  // the formula field is null, the validation rule does not fire.
+  const res = run(Boolean(opts.blankAsZero));
   const out: FormulaResult = res.type === 'error' ? { ok: false, message: res.message } : { ok: true, value: fromLiteral(res, opts.target) };
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(key, out);
