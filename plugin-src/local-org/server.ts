@@ -205,6 +205,7 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
     return m?.[1];
   };
 
+  let apiCalls = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const { path, query } = normalisePath(req.url ?? '/');
     const method = (req.method ?? 'GET').toUpperCase();
@@ -240,6 +241,10 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
       }
     }
     ctx.stats.count(name, reply.status);
+    if (path.startsWith('/services/data/')) {
+      apiCalls++;
+      reply.headers = { ...reply.headers, 'Sforce-Limit-Info': `api-usage=${apiCalls}/5000000` };
+    }
     if (!req.readableEnded && !cached && reply.status >= 400) req.resume();
     send(res, reply, method);
   };

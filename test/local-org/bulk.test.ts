@@ -241,6 +241,15 @@ describe('Bulk API 2.0 query', () => {
     expect(sample['Owner.Username']).toBe('kam.bulk@channel-ops.local');
   });
 
+  it('keeps quotes, delimiters and line breaks inside values intact in result CSVs', async () => {
+    const tricky = 'He said "hi", then; left\nnext line | done';
+    await conn.sobject('Account').update({ Id: accountIds[2999], Description: tricky });
+    const records = await (await conn.bulk2.query(`SELECT Id, Description FROM Account WHERE Id = '${accountIds[2999]}'`)).toArray();
+    expect(records).toEqual([{ Id: accountIds[2999], Description: tricky }]);
+    const results = await conn.bulk2.loadAndWaitForResults({ object: 'Account', operation: 'update', input: [{ Id: accountIds[2999], Description: tricky }] });
+    expect(results.successfulResults[0].Description).toBe(tricky);
+  });
+
   it('pages results with maxRecords and Sforce-Locator headers', async () => {
     const created = await api('/jobs/query', { method: 'POST', body: JSON.stringify({ operation: 'query', query: "SELECT Id FROM Account WHERE Name LIKE 'Bulk %'" }) });
     const job = (await created.json()) as { id: string; state: string };

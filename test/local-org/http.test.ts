@@ -49,6 +49,8 @@ describe('identity and discovery', () => {
     expect(resources.jobs).toBe('/services/data/v65.0/jobs');
     const limits = (await conn.request('/services/data/v65.0/limits')) as Record<string, { Max: number; Remaining: number }>;
     expect(limits.DailyApiRequests.Max).toBeGreaterThan(0);
+    const usage = await api('/services/data/v65.0/limits');
+    expect(usage.headers.get('sforce-limit-info')).toMatch(/^api-usage=\d+\/5000000$/);
     const orgRow = await conn.query<{ Id: string; Name: string; IsSandbox: boolean }>('SELECT Id, Name, IsSandbox FROM Organization');
     expect(orgRow.records[0].Id).toBe(org.orgId);
     expect(orgRow.records[0].IsSandbox).toBe(false);

@@ -1,5 +1,4 @@
 /** CSV conventions of Bulk API 2.0: delimiters by name, line endings, quoted result files. */
-import { stringify } from 'csv-stringify/sync';
 import { SalesforceError } from '../errors.js';
 
 export const DELIMITERS = { BACKQUOTE: '`', CARET: '^', COMMA: ',', PIPE: '|', SEMICOLON: ';', TAB: '\t' } as const;
@@ -22,15 +21,31 @@ export function lineEndingOf(name: unknown): LineEnding {
   return value;
 }
 
-/** Serialises rows as Salesforce writes result files: every value quoted. */
+const QUOTE_RE = /"/g;
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return '""';
+  const text = typeof v === 'string' ? v : typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v);
+  return '"' + (text.includes('"') ? text.replace(QUOTE_RE, '""') : text) + '"';
+}
+
+/**
+ * Serialises rows as Salesforce writes result files: every value quoted (RFC 4180), so that
+ * no delimiter, quote or line break inside a value can split it. Hand-rolled: this is the
+ * hot path of result downloads (a million rows), several times faster than a generic writer.
+ */
 export function csvChunk(rows: unknown[][], delimiter: ColumnDelimiter, lineEnding: LineEnding): string {
-  if (rows.length === 0) return '';
-  return stringify(rows, {
-    delimiter: DELIMITERS[delimiter],
-    record_delimiter: lineEnding === 'CRLF' ? '\r\n' : '\n',
-    quoted: true,
-    cast: { boolean: (b) => (b ? 'true' : 'false') }
-  });
+  const sep = DELIMITERS[delimiter];
+  const eol = lineEnding === 'CRLF' ? '\r\n' : '\n';
+  let out = '';
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) {
+      if (i > 0) out += sep;
+      out += cell(row[i]);
+    }
+    out += eol;
+  }
+  return out;
 }
 
 /** A stream of CSV text: the header, then rows in chunks (so a million rows never make one string). */
