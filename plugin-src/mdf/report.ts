@@ -2,6 +2,7 @@
  * `channel mdf report`: reads the org, computes the figures, writes the CSV and HTML files.
  */
 import { writeFile } from 'node:fs/promises';
+import { to18 } from '../domain/ids.js';
 import { CsvWriter } from '../salesforce/csv.js';
 import {
   type ExpiringFunds,
@@ -65,8 +66,10 @@ export async function writeFiguresCsv(path: string, partners: readonly PartnerFi
 
 export async function runMdfReport(conn: QueryConnection, opts: MdfReportOptions): Promise<MdfReportResult> {
   const expiringWithinDays = opts.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS;
-  const data = await readMdfData(conn, { asOf: opts.asOf, partnerId: opts.partnerId });
-  const figureOpts = { asOf: opts.asOf, expiringWithinDays, partnerId: opts.partnerId };
+  // records come back with 18-character ids; a partner id may be given in 15
+  const partnerId = opts.partnerId ? to18(opts.partnerId) : undefined;
+  const data = await readMdfData(conn, { asOf: opts.asOf, partnerId });
+  const figureOpts = { asOf: opts.asOf, expiringWithinDays, partnerId };
   const partners = computeFigures(data, figureOpts);
   const expiring = expiringFunds(data, figureOpts);
   const result: MdfReportResult = { asOf: opts.asOf, expiringWithinDays, partners, expiring };

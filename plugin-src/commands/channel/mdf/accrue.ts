@@ -13,6 +13,9 @@ export type MdfAccrueJson = AccrueResult;
 
 const money = (n: number): string =>
   n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** "before -> after" when a figure changes, the figure alone when it stays. */
+const change = (before: number, after: number): string =>
+  before === after ? money(after) : `${money(before)} -> ${money(after)}`;
 
 export default class MdfAccrue extends SfCommand<MdfAccrueJson> {
   public static override readonly summary = messages.getMessage('summary');
