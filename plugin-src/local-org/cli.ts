@@ -5,6 +5,14 @@
  * Starts the local org and prints ONE JSON line to stdout when it is ready:
  *   {"instanceUrl": "...", "accessToken": "...", "username": "...", "orgId": "..."}
  * then serves until SIGINT/SIGTERM. Everything else goes to stderr.
+ *
+ * Targeting it with the stock sf CLI (works over plain http; sf warns "Using insecure protocol"):
+ *   SF_ACCESS_TOKEN='<accessToken>' sf org login access-token --instance-url <instanceUrl> --alias local --no-prompt
+ *   sf data query -q "SELECT Id, Name, Owner.Name FROM Account LIMIT 5" -o local
+ *   sf data update bulk --sobject Account --file owners.csv -o local --wait 5
+ * or start it with `--alias local`, which registers it in the sf auth store directly.
+ * With `--data-dir`, the org id and token survive restarts, so the registration stays valid
+ * as long as the port is the same (`--port`).
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -18,7 +26,10 @@ const USAGE = `Usage: npm run local-org -- [options]
   --data-dir DIR           persist the org in DIR (snapshot on exit, loaded at start)
   --alias NAME             register the org in the sf auth store under NAME
   --schema force-app|standard   objects from force-app (default) or standard objects only
-  --force-app DIR          where force-app is (default: this project's)`;
+  --force-app DIR          where force-app is (default: this project's)
+
+Log in with the stock sf CLI:
+  SF_ACCESS_TOKEN='<accessToken>' sf org login access-token --instance-url <instanceUrl> --alias local --no-prompt`;
 
 function log(line: string): void {
   process.stderr.write(`[local-org] ${line}\n`);
