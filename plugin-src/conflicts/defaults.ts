@@ -47,8 +47,8 @@ export const DEFAULT_MATCHING: MatchingConfig = {
   phoneBonus: 0.2,
   postalCodeBonus: 0.05,
   countryMismatchPenalty: 0.25,
-  maxBlockSize: 200,
-  neighbourhoodWindow: 12
+  maxBlockSize: 50,
+  neighbourhoodWindow: 8
 };
 
 export const DEFAULT_RULES: RulesOfEngagement = {

@@ -207,6 +207,7 @@ export function clusterCustomers(
   const n = profiles.length;
   const blocks = new Map<string, number[]>();
   const blockKeyOf = new Map<number[], string>();
+  const skipOversized = new Set<number[]>();
   for (let i = 0; i < n; i++) {
     for (const key of blockingKeys(profiles[i])) {
       const block = blocks.get(key);
@@ -215,6 +216,7 @@ export function clusterCustomers(
         const created = [i];
         blocks.set(key, created);
         if (key.startsWith('e|')) blockKeyOf.set(created, 'e');
+        if (key.startsWith('t|') || key.startsWith('k|')) skipOversized.add(created);
       }
     }
   }
@@ -260,6 +262,10 @@ export function clusterCustomers(
       for (let x = 0; x < block.length; x++) for (let y = x + 1; y < block.length; y++) tryPair(block[x], block[y]);
     } else {
       stats.oversizedBlocks++;
+      // A word or sound shared by this many names is a generic word ("tools", "global"): it
+      // tells nothing about identity, and the prefix/suffix keys already bring typo variants
+      // together. Such blocks are skipped.
+      if (skipOversized.has(block)) continue;
       // Suffix blocks are ordered by the reversed name, so names ending alike sit together.
       const reversed = block.length > 0 && blockKeyOf.get(block) === 'e';
       const sortKey = (i: number): string => (reversed ? [...profiles[i].name.compact].reverse().join('') : profiles[i].name.compact);

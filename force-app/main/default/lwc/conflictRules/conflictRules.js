@@ -17,8 +17,8 @@ var DEFAULT_MATCHING = {
   phoneBonus: 0.2,
   postalCodeBonus: 0.05,
   countryMismatchPenalty: 0.25,
-  maxBlockSize: 200,
-  neighbourhoodWindow: 12
+  maxBlockSize: 50,
+  neighbourhoodWindow: 8
 };
 var DEFAULT_RULES = {
   registrationProtectionDays: 90,
@@ -853,6 +853,7 @@ function clusterCustomers(accounts, config = DEFAULT_MATCHING) {
   const n = profiles.length;
   const blocks = /* @__PURE__ */ new Map();
   const blockKeyOf = /* @__PURE__ */ new Map();
+  const skipOversized = /* @__PURE__ */ new Set();
   for (let i = 0; i < n; i++) {
     for (const key of blockingKeys(profiles[i])) {
       const block = blocks.get(key);
@@ -861,6 +862,7 @@ function clusterCustomers(accounts, config = DEFAULT_MATCHING) {
         const created = [i];
         blocks.set(key, created);
         if (key.startsWith("e|")) blockKeyOf.set(created, "e");
+        if (key.startsWith("t|") || key.startsWith("k|")) skipOversized.add(created);
       }
     }
   }
@@ -902,6 +904,7 @@ function clusterCustomers(accounts, config = DEFAULT_MATCHING) {
       for (let x = 0; x < block.length; x++) for (let y = x + 1; y < block.length; y++) tryPair(block[x], block[y]);
     } else {
       stats.oversizedBlocks++;
+      if (skipOversized.has(block)) continue;
       const reversed = block.length > 0 && blockKeyOf.get(block) === "e";
       const sortKey = (i) => reversed ? [...profiles[i].name.compact].reverse().join("") : profiles[i].name.compact;
       const keys = new Map(block.map((i) => [i, sortKey(i)]));
