@@ -10,6 +10,8 @@ import { Database, type Ctx } from '../../plugin-src/local-org/database.js';
 import { loadForceApp, standardSchema, type Schema } from '../../plugin-src/local-org/schema.js';
 import { SalesforceError } from '../../plugin-src/local-org/errors.js';
 import { makeId } from '../../plugin-src/domain/ids.js';
+import { evaluateFormula } from '../../plugin-src/local-org/platform/formula.js';
+import type { FieldDef } from '../../plugin-src/local-org/schema.js';
 
 const field = (xml: string): string => `<?xml version="1.0" encoding="UTF-8"?>\n<CustomField xmlns="http://soap.sforce.com/2006/04/metadata">${xml}</CustomField>`;
 const rule = (name: string, formula: string, message: string, displayField?: string): string =>
@@ -306,6 +308,48 @@ describe('validation rules, formulas and roll-ups', () => {
     expect(db.retrieve('MDF_Budget__c', b2)!.Approved_Total__c).toBe(0);
     db.recalculate();
     expect(db.retrieve('MDF_Budget__c', b2)).toMatchObject({ Approved_Total__c: 30, Request_Count__c: 2, Remaining__c: 470 });
+  });
+});
+
+describe('formula engine', () => {
+  it('gives the same answers as formulon itself on the functions our metadata uses', () => {
+    const fields: Record<string, FieldDef> = {
+      Amount__c: { name: 'Amount__c', label: 'Amount', type: 'currency', scale: 2, precision: 18, nillable: true, createable: true, updateable: true },
+      Status__c: { name: 'Status__c', label: 'Status', type: 'picklist', nillable: true, createable: true, updateable: true },
+      Due__c: { name: 'Due__c', label: 'Due', type: 'date', nillable: true, createable: true, updateable: true },
+      Note__c: { name: 'Note__c', label: 'Note', type: 'string', nillable: true, createable: true, updateable: true },
+      Flag__c: { name: 'Flag__c', label: 'Flag', type: 'boolean', nillable: false, createable: true, updateable: true }
+    };
+    const formulas = [
+      'AND(ISPICKVAL(Status__c, "Approved"), ISBLANK(Amount__c))',
+      'AND(NOT(ISBLANK(Amount__c)), OR(Amount__c < 0, Amount__c > 100))',
+      'Amount__c * 2 - BLANKVALUE(Amount__c, 0) / 4 + 1',
+      'IF(Flag__c, Amount__c, 0) >= 10',
+      'AND(NOT(ISBLANK(Due__c)), BLANKVALUE(Due__c, TODAY()) > DATE(2026, 3, 1))',
+      'Due__c + 30 < DATE(2026, 12, 31)',
+      'Note__c = "x"',
+      'ISBLANK(Note__c)',
+      'NOT(ISPICKVAL(Status__c, "Approved"))',
+      'MAX(Amount__c, 5) <> 5'
+    ];
+    const records = [
+      { Amount__c: 50, Status__c: 'Approved', Due__c: '2026-05-01', Note__c: 'x', Flag__c: true },
+      { Amount__c: null, Status__c: 'Approved', Due__c: null, Note__c: null, Flag__c: false },
+      { Amount__c: 150.25, Status__c: 'Draft', Due__c: '2026-01-01', Note__c: 'y', Flag__c: true },
+      { Amount__c: -3, Status__c: null, Due__c: '2027-01-01', Note__c: '', Flag__c: false }
+    ];
+    const disagreements: string[] = [];
+    for (const formula of formulas) {
+      for (const rec of records) {
+        const env = { resolve: (p: string) => ({ value: (rec as Record<string, unknown>)[p] ?? null, field: fields[p] }), isNew: false, now: new Date('2026-03-15T12:00:00Z') };
+        const fast = evaluateFormula(formula, env);
+        const reference = evaluateFormula(formula, env, { engine: 'formulon' });
+        // formulon refuses blank operands where Salesforce answers blank: count both as "no value"
+        const norm = (r: { ok: boolean; value?: unknown }): unknown => (r.ok ? (typeof r.value === 'number' ? Math.round(r.value * 1e6) / 1e6 : (r.value ?? null)) : null);
+        if (JSON.stringify(norm(fast)) !== JSON.stringify(norm(reference))) disagreements.push(`${formula} on ${JSON.stringify(rec)}: ${JSON.stringify(fast)} vs ${JSON.stringify(reference)}`);
+      }
+    }
+    expect(disagreements).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@
 import { extract, parse, type FormulonLiteral } from 'formulon';
 import type { FieldDef } from '../schema.js';
 import { dateOf, formatDateTime } from './values.js';
+import { evaluate, treeOf, Unsupported, type V } from './interpret.js';
 
 export interface Resolved {
   value: unknown;
@@ -107,6 +108,55 @@ function fromLiteral(res: FormulonLiteral, target?: FieldDef): unknown {
   }
 }
 
+function toV(l: FormulonLiteral): V {
+  const v = l.value;
+  if (v === null || v === undefined) return { t: 'null' };
+  switch (l.dataType) {
+    case 'number':
+      return { t: 'number', v: Number(v) };
+    case 'text':
+    case 'picklist':
+      return { t: 'text', v: String(v) };
+    case 'checkbox':
+      return { t: 'checkbox', v: Boolean(v) };
+    case 'date':
+      return { t: 'date', v: (v as Date).getTime() };
+    case 'datetime':
+      return { t: 'datetime', v: (v as Date).getTime() };
+    case 'multipicklist':
+      return { t: 'multi', v: v as string[] };
+    default:
+      throw new Unsupported(l.dataType);
+  }
+}
+
+function fromV(x: V, target?: FieldDef): unknown {
+  switch (x.t) {
+    case 'null':
+      return null;
+    case 'number': {
+      if (!Number.isFinite(x.v)) return null;
+      if (target && target.scale !== undefined && target.type !== 'string') {
+        const p = 10 ** target.scale;
+        return Math.round(x.v * p) / p;
+      }
+      return x.v;
+    }
+    case 'text':
+      return x.v === '' ? null : x.v;
+    case 'checkbox':
+      return x.v;
+    case 'date':
+      return dateOf(x.v);
+    case 'datetime':
+      return target?.type === 'datetime' ? x.v : formatDateTime(x.v);
+    case 'multi':
+      return x.v.join(';');
+    default:
+      return null;
+  }
+}
+
 /** Rewrites the functions formulon does not know into literals and variables. */
 function preprocess(formula: string, env: FormulaEnv, extra: Record<string, FormulonLiteral>): string {
   let out = formula.replace(/\bISNEW\s*\(\s*\)/gi, env.isNew ? 'TRUE' : 'FALSE');
@@ -141,11 +191,31 @@ function preprocess(formula: string, env: FormulaEnv, extra: Record<string, Form
  * fields as zeroes"; otherwise blank numbers and dates are null (and so is the result of
  * arithmetic or comparison on them), blank text is ''.
  */
-export function evaluateFormula(formula: string, env: FormulaEnv, opts: { blankAsZero?: boolean; target?: FieldDef } = {}): FormulaResult {
+export function evaluateFormula(formula: string, env: FormulaEnv, opts: { blankAsZero?: boolean; target?: FieldDef; engine?: 'fast' | 'formulon' } = {}): FormulaResult {
   const extra: Record<string, FormulonLiteral> = {};
   const text = /ISNEW|ISCHANGED|PRIORVALUE|CASESAFEID|\$User|\$Profile/i.test(formula) ? preprocess(formula, env, extra) : formula;
   const vars = variablesOf(text);
   const values: Resolved[] = vars.map((name) => (extra[name] ? { value: null } : env.resolve(name)));
+  if (opts.engine !== 'formulon') {
+    const tree = treeOf(text);
+    if (tree) {
+      try {
+        const index = new Map(vars.map((n, i) => [n, i]));
+        const v = evaluate(tree, {
+          now: env.now,
+          variable: (name) => {
+            if (extra[name]) return toV(extra[name]);
+            const i = index.get(name);
+            if (i === undefined) throw new Unsupported(name);
+            return toV(literal(values[i], Boolean(opts.blankAsZero)));
+          }
+        });
+        return { ok: true, value: fromV(v, opts.target) };
+      } catch (e) {
+        if (!(e instanceof Unsupported)) throw e;
+      }
+    }
+  }
   const key = `${text}\u0000${dateOf(env.now.getTime())}\u0000${opts.blankAsZero ? 1 : 0}\u0000${JSON.stringify(values.map((r) => r.value ?? null))}\u0000${JSON.stringify(extra)}`;
   const hit = memo.get(key);
   if (hit) return hit;

@@ -13,4 +13,6 @@ declare module 'formulon' {
   }
   export function parse(formula: string, substitutions?: Record<string, FormulonLiteral>): FormulonLiteral | FormulonError;
   export function extract(formula: string): string[];
+  /** the syntax tree (callExpression / identifier / literal nodes) */
+  export function ast(formula: string): unknown;
 }
