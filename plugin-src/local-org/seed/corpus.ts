@@ -282,6 +282,26 @@ export const DESCRIPTORS: readonly (readonly [string, string])[] = [
   ['Logística', 'Transportation'], ['Bäckerei', 'Food & Beverage']
 ];
 
+/** Descriptors in one language: used as written in their country, in English elsewhere. */
+export const LOCAL_DESCRIPTORS: Readonly<Record<string, readonly [CountryCode, string]>> = {
+  Gerätebau: ['DE', 'Devices'],
+  Maschinenbau: ['DE', 'Machine Works'],
+  Bäckerei: ['DE', 'Bakery'],
+  Ibérica: ['ES', 'Iberia'],
+  Técnica: ['ES', 'Technics'],
+  Logística: ['ES', 'Transport'],
+  Électronique: ['FR', 'Electric'],
+  Médical: ['FR', 'Medtech'],
+  Meccanica: ['IT', 'Mechanics'],
+  Techniek: ['NL', 'Techworks']
+};
+
+/** The descriptor as a company of that country writes it. */
+export function localDescriptor(descriptor: string, country: CountryCode): string {
+  const local = LOCAL_DESCRIPTORS[descriptor];
+  return local && local[0] !== country ? local[1] : descriptor;
+}
+
 export const INDUSTRIES_FALLBACK: readonly string[] = ['Technology', 'Manufacturing', 'Retail', 'Consulting', 'Finance', 'Healthcare', 'Other'];
 
 export interface Product {

@@ -19,6 +19,7 @@ import {
   COUNTRY_BY_CODE,
   DESCRIPTORS,
   GENERIC_BRANDS,
+  localDescriptor,
   slug,
   toAscii,
   transliterateGerman,
@@ -45,6 +46,8 @@ export interface Company {
   clusterId: number;
   brand: string;
   descriptor: string;
+  /** index of the descriptor in the word list (0-3: none) */
+  descriptorIndex: number;
   industry: string;
   legal: LegalForm | null;
   country: Country;
@@ -118,65 +121,109 @@ export interface CustomerOptions {
 
 interface Brand {
   text: string;
-  country?: CountryCode;
   generic?: boolean;
 }
 
-let universe: { brands: Brand[] } | undefined;
+interface Universe {
+  /** brands any company may carry: generic words and made-up names */
+  neutral: Brand[];
+  /** family names of a country: "Müller", "Müller & Schmidt", "García Hermanos" */
+  family: Map<CountryCode, Brand[]>;
+}
 
-function nameUniverse(): { brands: Brand[] } {
+let universe: Universe | undefined;
+
+const FAMILY_FORMS: Readonly<Record<CountryCode, (name: string) => string>> = {
+  US: (n) => `${n} & Sons`,
+  GB: (n) => `${n} & Sons`,
+  DE: (n) => `${n} & Söhne`,
+  FR: (n) => `${n} Frères`,
+  ES: (n) => `${n} Hermanos`,
+  IT: (n) => `Fratelli ${n}`,
+  NL: (n) => `${n} & Zonen`
+};
+
+function nameUniverse(): Universe {
   if (universe) return universe;
   const seen = new Set<string>();
-  const brands: Brand[] = [];
-  const add = (b: Brand): void => {
+  const neutral: Brand[] = [];
+  const add = (list: Brand[], b: Brand): void => {
     const k = b.text.toLowerCase();
     if (seen.has(k)) return;
     seen.add(k);
-    brands.push(b);
+    list.push(b);
   };
-  for (const g of GENERIC_BRANDS) add({ text: g, generic: true });
-  for (const c of COUNTRIES) for (const s of c.lastNames) add({ text: s, country: c.code });
-  for (const p of BRAND_PREFIXES) for (const s of BRAND_SUFFIXES) add({ text: p + s });
-  for (const p of BRAND_PREFIXES) for (const m of BRAND_MIDDLES) for (const s of BRAND_SUFFIXES) add({ text: p + m + s });
-  universe = { brands };
+  for (const g of GENERIC_BRANDS) add(neutral, { text: g, generic: true });
+  // no doubled vowels at the joins ("Geooforge")
+  const smooth = (t: string): boolean => !/([aeiou])\1/i.test(t);
+  for (const p of BRAND_PREFIXES) for (const s of BRAND_SUFFIXES) if (smooth(p + s)) add(neutral, { text: p + s });
+  for (const p of BRAND_PREFIXES) for (const m of BRAND_MIDDLES) for (const s of BRAND_SUFFIXES) if (smooth(p + m + s)) add(neutral, { text: p + m + s });
+  const family = new Map<CountryCode, Brand[]>();
+  for (const c of COUNTRIES) {
+    const list: Brand[] = [];
+    for (const a of c.lastNames) add(list, { text: a });
+    for (const a of c.lastNames) add(list, { text: FAMILY_FORMS[c.code](a) });
+    for (const a of c.lastNames) for (const b of c.lastNames) if (a !== b) add(list, { text: `${a} & ${b}` });
+    family.set(c.code, list);
+  }
+  universe = { neutral, family };
   return universe;
 }
 
 const GROUPS = DESCRIPTORS.length * COUNTRIES.length;
 const GROUP_MULTIPLIER = 7919; // prime, coprime with GROUPS: k → group is a bijection per GROUPS clusters
+/** share of companies named after their founders' families (where the diacritics are) */
+const FAMILY_SHARE = 0.15;
+
+/** A golden-ratio walk over a list: well spread, no repeat before the list is exhausted. */
+class Walk {
+  private readonly step: number;
+
+  public constructor(private readonly length: number) {
+    let step = Math.max(1, Math.round(length * 0.6180339887));
+    const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+    while (gcd(step, length) !== 1) step++;
+    this.step = step;
+  }
+
+  public at(start: number, i: number): number {
+    return (start % this.length + (i % this.length) * this.step) % this.length;
+  }
+}
 
 /**
  * Names for the k-th generated company: its (descriptor, country) group comes from k, its
  * brand from a golden-ratio walk over the brand list within that group. Brands next to each
  * other in the list look alike ("Farmoiva" / "Farmoica"); the walk keeps the companies of one
  * group far apart in the list, so accidental look-alikes stay rare, and no brand repeats in a
- * group before the list is exhausted.
+ * group before the list is exhausted. Family names come from the group's country only.
  */
 class NameWalk {
   private readonly counts = new Uint32Array(GROUPS);
+  private readonly familyCounts = new Uint32Array(GROUPS);
   private readonly offset: number;
-  private readonly step: number;
-  private readonly brands: Brand[];
+  private readonly universe = nameUniverse();
+  private readonly neutralWalk: Walk;
+  private readonly familyWalks = new Map<CountryCode, Walk>();
 
   public constructor(seed: number) {
-    const { brands } = nameUniverse();
-    this.brands = brands;
-    const n = brands.length;
-    let step = Math.round(n * 0.6180339887);
-    const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-    while (gcd(step, n) !== 1) step++;
-    this.step = step;
     this.offset = hash32(`names:${seed}`);
+    this.neutralWalk = new Walk(this.universe.neutral.length);
+    for (const [c, list] of this.universe.family) this.familyWalks.set(c, new Walk(list.length));
   }
 
   public next(k: number): { brand: Brand; descriptor: number; country: Country } {
     const group = (k * GROUP_MULTIPLIER + this.offset) % GROUPS;
-    const i = this.counts[group]++;
-    const n = this.brands.length;
-    const brand = this.brands[(hash32(`${this.offset}:${group}`) % n + i * this.step) % n];
     const country = COUNTRIES[group % COUNTRIES.length];
     const descriptor = Math.floor(group / COUNTRIES.length);
-    return { brand, descriptor, country: brand.country ? COUNTRY_BY_CODE[brand.country] : country };
+    const start = hash32(`${this.offset}:${group}`);
+    const family = this.universe.family.get(country.code) as Brand[];
+    if (hash32(`${this.offset}:f:${k}`) % 1000 < FAMILY_SHARE * 1000 && this.familyCounts[group] < family.length) {
+      const i = this.familyCounts[group]++;
+      return { brand: family[(this.familyWalks.get(country.code) as Walk).at(start, i)], descriptor, country };
+    }
+    const i = this.counts[group]++;
+    return { brand: this.universe.neutral[this.neutralWalk.at(start, i)], descriptor, country };
   }
 }
 
@@ -459,12 +506,12 @@ function makeDomain(rng: Rng, brand: string, descriptor: string, country: Countr
   const b = slug(brand);
   if (!descriptor) return `${b}.${country.tld}`;
   const d = slug(descriptor);
-  const style = rng.int(0, 2);
-  return `${style === 0 ? `${b}-${d}` : style === 1 ? `${b}${d}` : b + d.slice(0, 4)}.${country.tld}`;
+  return `${rng.chance(0.5) ? `${b}-${d}` : `${b}${d}`}.${country.tld}`;
 }
 
 function buildCompany(rng: Rng, clusterId: number, brand: string, descriptorIndex: number, country: Country, extra: Partial<Company> = {}): Company {
-  const [descriptor, industry] = DESCRIPTORS[descriptorIndex];
+  const [word, industry] = DESCRIPTORS[descriptorIndex];
+  const descriptor = localDescriptor(word, country.code);
   const legal = pickLegal(rng, country);
   const city = rng.pick(country.cities);
   const comma = Boolean(legal.comma) && rng.chance(0.5);
@@ -473,6 +520,7 @@ function buildCompany(rng: Rng, clusterId: number, brand: string, descriptorInde
     clusterId,
     brand,
     descriptor,
+    descriptorIndex,
     industry: industry || rng.pick(['Technology', 'Manufacturing', 'Retail', 'Consulting', 'Other']),
     legal,
     country,
@@ -628,14 +676,14 @@ export function* generateCustomers(opts: CustomerOptions): Generator<CustomerClu
       let twin: Company;
       if (twinKind === 'country') {
         const others = COUNTRIES.filter((c) => c.code !== company.country.code);
-        twin = buildCompany(rng, clusterId, company.brand, DESCRIPTORS.findIndex(([d]) => d === company.descriptor), rng.pick(others));
+        twin = buildCompany(rng, clusterId, company.brand, company.descriptorIndex, rng.pick(others));
         if (company.domain && twin.domain === company.domain) twin.domain = null;
       } else {
         let d = rng.int(4, DESCRIPTORS.length - 1);
-        for (let tries = 0; tries < 20 && (DESCRIPTORS[d][0] === company.descriptor || usedGeneric.has(`${company.brand}|${DESCRIPTORS[d][0]}|${company.country.code}`)); tries++) {
+        for (let tries = 0; tries < 20 && (d === company.descriptorIndex || usedGeneric.has(`${company.brand}|${localDescriptor(DESCRIPTORS[d][0], company.country.code)}|${company.country.code}`)); tries++) {
           d = rng.int(4, DESCRIPTORS.length - 1);
         }
-        if (DESCRIPTORS[d][0] === company.descriptor) d = d === DESCRIPTORS.length - 1 ? 4 : d + 1;
+        if (d === company.descriptorIndex) d = d === DESCRIPTORS.length - 1 ? 4 : d + 1;
         twin = buildCompany(rng, clusterId, company.brand, d, company.country);
         if (rng.chance(0.5)) twin.city = company.city; // same town, different company
       }
