@@ -3,7 +3,7 @@
  * `npm run build`) against the local org, with a throw-away auth store. Asserts the exit code,
  * what is printed, the plan files — and that bad input leaves no plan directory behind.
  */
-import { useTestHome } from './plan-env.js';
+import './plan-env.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,6 @@ const RUN = join(ROOT, 'bin', 'run.js');
 let org: TestOrg;
 let fx: PlanFixture;
 let work: string;
-let testHome: ReturnType<typeof useTestHome>;
 
 interface Run {
   code: number | null;
@@ -30,7 +29,7 @@ interface Run {
 
 function runPlan(args: string[]): Promise<Run> {
   return new Promise((done, fail) => {
-    const child = spawn(NODE, [RUN, 'channel', 'ownership', 'plan', '--target-org', org.alias, ...args], { cwd: ROOT, env: testHome.env });
+    const child = spawn(NODE, [RUN, 'channel', 'ownership', 'plan', '--target-org', org.alias, ...args], { cwd: ROOT, env: org.env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -61,7 +60,6 @@ beforeAll(async () => {
   if (!existsSync(join(ROOT, 'lib', 'commands', 'channel', 'ownership', 'plan.js'))) {
     throw new Error('Build the plugin first (npm run build): lib/commands/channel/ownership/plan.js is missing.');
   }
-  testHome = useTestHome();
   org = await withLocalOrg();
   fx = loadPlanFixture(org.db);
   work = mkdtempSync(join(tmpdir(), 'plan-e2e-'));
@@ -69,7 +67,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await org?.close();
-  testHome?.restore();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -110,22 +107,35 @@ describe('channel ownership plan (end to end)', () => {
     expect(run.stdout).toMatch(/channel ownership apply --plan/);
   });
 
-  const refused: Array<[string, () => string[], RegExp]> = [
-    ['a malformed CSV (unclosed quote)', () => ['--file', csv(`AccountId,NewOwnerId\n${fx.accounts['Bulk 06']},"${fx.users.dave}\n`)], /row 2/],
-    ['an unknown account id', () => ['--file', csv(`AccountId,NewOwnerId\n${fx.accounts['Bulk 06']},${fx.users.dave}\n001PLN0000zzzzz,${fx.users.dave}\n`)], /Row 3: account 001PLN0000zzzzz\w* does not exist/],
-    ['an inactive new owner', () => ['--file', csv(`AccountId,NewOwnerUsername\n${fx.accounts['Bulk 06']},${fx.usernames.carol}\n`)], /Row 2, NewOwnerUsername: carol@plan-fixture.test .* is inactive/],
-    ['a =HYPERLINK(...) cell', () => ['--file', csv(`AccountId,NewOwnerId\n${fx.accounts['Bulk 06']},"=HYPERLINK(""http://x.example"",""x"")"\n`)], /Row 2, NewOwnerId: the cell starts with '='/],
-    ['a --where with ; DELETE', () => ['--from-user', fx.users.rep, '--to-user', fx.users.dave, '--where', "Name = 'x'; DELETE FROM Account"], /contains ";"/],
-    ['a --where with a subquery', () => ['--from-user', fx.users.rep, '--to-user', fx.users.dave, '--where', 'Id IN (SELECT AccountId FROM Contact)'], /subquery/]
+  const refused: Array<[string, () => string[], RegExp[]]> = [
+    ['a malformed CSV (unclosed quote)', () => ['--file', csv(`AccountId,NewOwnerId\n${fx.accounts['Bulk 06']},"${fx.users.dave}\n`)], [/row 2/]],
+    [
+      'unknown ids, an inactive owner and a =HYPERLINK(...) cell',
+      () => [
+        '--file',
+        csv(
+          `AccountId,NewOwnerUsername\n${fx.accounts['Bulk 06']},${fx.usernames.dave}\n001PLN0000zzzzz,${fx.usernames.dave}\n` +
+            `${fx.accounts['Bulk 07']},${fx.usernames.carol}\n${fx.accounts['Bulk 08']},"=HYPERLINK(""http://x.example"",""x"")"\n${fx.accounts['Bulk 09']},ghost@nowhere.test\n`
+        )
+      ],
+      [
+        /Row 3: account 001PLN0000zzzzz\w* does not exist/,
+        /Row 4, NewOwnerUsername: carol@plan-fixture.test .* is inactive/,
+        /Row 5, NewOwnerUsername: the cell starts with '='/,
+        /Row 6, NewOwnerUsername: no user with username ghost@nowhere.test/
+      ]
+    ],
+    ['a --where with ; DELETE', () => ['--from-user', fx.users.rep, '--to-user', fx.users.dave, '--where', "Name = 'x'; DELETE FROM Account"], [/contains ";"/]],
+    ['a --where with a subquery', () => ['--from-user', fx.users.rep, '--to-user', fx.users.dave, '--where', 'Id IN (SELECT AccountId FROM Contact)'], [/subquery/]]
   ];
-  it.each(refused)('refuses %s with a clear error, a non-zero exit and no plan directory', async (_what, args, message) => {
+  it.each(refused)('refuses %s with a clear error naming the row or flag, a non-zero exit and no plan directory', async (_what, args, messages) => {
     const dir = outDir();
     const before = owners();
     const run = await runPlan([...args(), '--output-dir', dir, '--json']);
     expect(run.code).not.toBe(0);
     const out = JSON.parse(run.stdout) as { status: number; message: string; actions?: string[] };
     expect(out.status).not.toBe(0);
-    expect(out.message).toMatch(message);
+    for (const m of messages) expect(out.message).toMatch(m);
     expect(out.actions?.length).toBeGreaterThan(0);
     expect(existsSync(dir)).toBe(false);
     expect(readdirSync(work).filter((f) => f.startsWith('.'))).toEqual([]);

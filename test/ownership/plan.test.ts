@@ -2,7 +2,7 @@
  * The ownership planner against the local org (in-process server, real HTTP, real SOQL), with an
  * exactly known fixture: what moves, what stays, what is refused and why.
  */
-import { useTestHome } from './plan-env.js';
+import './plan-env.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,10 +57,8 @@ async function planError(request: PlanRequest, extra: Partial<PlanContext> = {})
   throw new Error('expected the plan to be refused');
 }
 
-let testHome: ReturnType<typeof useTestHome> | undefined;
 
 beforeAll(async () => {
-  testHome = useTestHome();
   org = await withLocalOrg();
   fx = loadPlanFixture(org.db);
   conn = await org.connection();
@@ -69,7 +67,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await org?.close();
-  testHome?.restore();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
