@@ -230,6 +230,26 @@ describe('sObject collections and composite', () => {
     expect((await conn.query("SELECT Id FROM Account WHERE Name = 'All or none 1'")).totalSize).toBe(0);
   });
 
+  it('upserts a collection by external id, telling created from updated', async () => {
+    const first = await conn.sobject('Channel_Conflict__c').upsert(
+      [
+        { Conflict_Key__c: 'col:1', Status__c: 'Open' },
+        { Conflict_Key__c: 'col:2', Status__c: 'Open' }
+      ],
+      'Conflict_Key__c'
+    );
+    expect(first.map((r) => r.success)).toEqual([true, true]);
+    const second = (await conn.sobject('Channel_Conflict__c').upsert(
+      [
+        { Conflict_Key__c: 'col:1', Status__c: 'Resolved' },
+        { Conflict_Key__c: 'col:3', Status__c: 'Open' }
+      ],
+      'Conflict_Key__c'
+    )) as Array<{ id: string; created: boolean }>;
+    expect(second.map((r) => r.created)).toEqual([false, true]);
+    expect(second[0].id).toBe((first[0] as { id: string }).id);
+  });
+
   it('deletes by ids and retrieves several records in one call', async () => {
     const created = await conn.sobject('Account').create([{ Name: 'Del 1' }, { Name: 'Del 2' }]);
     const ids = created.map((r) => (r as { id: string }).id);
@@ -295,7 +315,9 @@ describe('fault injection', () => {
     const third = await api('/services/data/v65.0/limits');
     expect(third.status).toBe(401);
     expect(((await third.json()) as Array<{ errorCode: string }>)[0].errorCode).toBe('INVALID_SESSION_ID');
+    await expect(conn.query('SELECT Id FROM Account LIMIT 1')).rejects.toMatchObject({ errorCode: 'INVALID_SESSION_ID' });
     await api('/__local/faults', { method: 'POST', body: JSON.stringify({}) });
+    expect((await conn.query('SELECT Id FROM Account LIMIT 1')).done).toBe(true);
   });
 
   it('fails a share of REST updates with UNABLE_TO_LOCK_ROW and counts requests in /__local/stats', async () => {

@@ -65,6 +65,17 @@ export function sfError(e: unknown): string {
   return `UNKNOWN_EXCEPTION:${e instanceof Error ? e.message : String(e)}:--`;
 }
 
+/** Jobs kept (with their data and results) before the oldest finished ones are dropped, as Salesforce drops old jobs. */
+export const MAX_KEPT_JOBS = 500;
+
+export function pruneFinished(jobs: Map<string, { state: JobState }>): void {
+  if (jobs.size <= MAX_KEPT_JOBS) return;
+  for (const [id, job] of jobs) {
+    if (jobs.size <= MAX_KEPT_JOBS) break;
+    if (job.state === 'JobComplete' || job.state === 'Failed' || job.state === 'Aborted') jobs.delete(id);
+  }
+}
+
 let jobSequence = Math.floor(Date.now() / 1000) * 1000;
 
 /** A Bulk API job id (750 prefix, 18 characters), unique across restarts of the org. */
@@ -200,6 +211,7 @@ export class IngestJobs {
       totalProcessingTime: 0
     };
     this.jobs.set(job.id, job);
+    pruneFinished(this.jobs);
     return json(200, jobInfo(job, false));
   }
 

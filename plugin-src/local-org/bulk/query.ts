@@ -10,7 +10,7 @@ import type { ColumnMeta, Row } from '../database.js';
 import type { OrgContext } from '../http/context.js';
 import { errorReply, json, noContent, readJsonObject, yieldToEventLoop, type Reply, type Request, type Router } from '../http/kit.js';
 import { csvStream, delimiterOf, lineEndingOf, type ColumnDelimiter, type LineEnding } from './csv.js';
-import { newJobId, sfTimestamp, type JobState } from './ingest.js';
+import { newJobId, pruneFinished, sfTimestamp, type JobState } from './ingest.js';
 
 interface QueryJob {
   id: string;
@@ -145,6 +145,7 @@ export class QueryJobs {
       totalProcessingTime: 0
     };
     this.jobs.set(job.id, job);
+    pruneFinished(this.jobs);
     const failing = this.ctx.faults.takeJobFailure();
     const started = Date.now();
     setImmediate(() => {
