@@ -18,6 +18,7 @@ import { registerRest } from './http/rest.js';
 import { IngestJobs } from './bulk/ingest.js';
 import { QueryJobs } from './bulk/query.js';
 import { loadSnapshot, readSnapshotMeta, saveSnapshot } from './persistence.js';
+import { MetadataApi } from './metadata-api/index.js';
 import { seedScenario, type SeedSummary } from './seed/index.js';
 
 export type { FaultConfig } from './faults.js';
@@ -52,6 +53,8 @@ export interface LocalOrg {
   stats: Stats;
   /** What `seed` loaded (ids of the demo users, counts), when the org was seeded at start. */
   seed?: SeedSummary;
+  /** The Metadata API (deploys, stored components). */
+  metadata: MetadataApi;
   close(): Promise<void>;
 }
 
@@ -125,6 +128,8 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
   registerRest(router, ctx);
   new IngestJobs(ctx).register(router);
   new QueryJobs(ctx).register(router);
+  const metadataApi = new MetadataApi(ctx);
+  metadataApi.register(router);
 
   const run = async (request: Request): Promise<{ name: string; reply: Reply }> => {
     const found = router.match(request.method, request.path);
@@ -223,7 +228,11 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
     let name = 'unauthenticated';
     let reply: Reply;
     const session = errorReply(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
-    if (tokenOf(req) !== accessToken) {
+    if (metadataApi.isSoap(path)) {
+      // the Metadata API's SOAP endpoint authenticates by the session id in the envelope
+      name = 'metadata-soap';
+      reply = await metadataApi.soap(request);
+    } else if (tokenOf(req) !== accessToken) {
       reply = session;
     } else if (path.startsWith('/__local/')) {
       name = 'admin';
@@ -275,6 +284,7 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
     db,
     faults,
     stats: ctx.stats,
+    metadata: metadataApi,
     seed: seeded,
     async close(): Promise<void> {
       if (closed) return;
