@@ -372,7 +372,7 @@ export class IngestJobs {
     let fields: Array<FieldDef | undefined> = [];
     let rowIndex = -1;
     try {
-      for await (const record of csvRecords(job)) {
+      for await (const batch of csvBatches(job)) for (const record of batch) {
         if (rowIndex === -1) {
           job.header = record;
           fields = columnFields(def, record);
@@ -417,7 +417,7 @@ export class IngestJobs {
 
   private async parseAll(job: IngestJob): Promise<void> {
     let first = true;
-    for await (const record of csvRecords(job, true)) {
+    for await (const batch of csvBatches(job, true)) for (const record of batch) {
       if (first) job.header = record;
       else job.rows.push(record);
       first = false;
@@ -429,7 +429,7 @@ export class IngestJobs {
     job.header = header;
     job.rows = [];
     let first = true;
-    for await (const record of csvRecords(job)) {
+    for await (const batch of csvBatches(job)) for (const record of batch) {
       if (!first) job.rows.push(record);
       first = false;
     }
@@ -543,13 +543,11 @@ function checkLineEnding(job: IngestJob): string | undefined {
   return undefined;
 }
 
-/** Parses the uploaded CSV in 1 MB slices, so that parsing never blocks the event loop for long. */
-function csvRecords(job: IngestJob, autoLineEnding = false): AsyncIterable<string[]> {
-  const slices = function* (): Generator<Buffer> {
-    for (const buf of job.uploads) {
-      for (let i = 0; i < buf.length; i += 1 << 20) yield buf.subarray(i, i + (1 << 20));
-    }
-  };
+/**
+ * Parses the uploaded CSV in 1 MB slices and hands the records over a slice at a time (no
+ * per-record promise), yielding to the event loop between slices so polls are answered.
+ */
+async function* csvBatches(job: IngestJob, autoLineEnding = false): AsyncGenerator<string[][]> {
   const parser = parse({
     delimiter: DELIMITERS[job.columnDelimiter],
     ...(autoLineEnding ? {} : { record_delimiter: job.lineEnding === 'CRLF' ? '\r\n' : '\n' }),
@@ -557,5 +555,27 @@ function csvRecords(job: IngestJob, autoLineEnding = false): AsyncIterable<strin
     skip_empty_lines: true,
     relax_column_count: true
   });
-  return Readable.from(slices()).pipe(parser) as AsyncIterable<string[]>;
+  let records: string[][] = [];
+  let failure: unknown;
+  let ended = false;
+  parser.on('data', (r: string[]) => records.push(r));
+  parser.on('error', (e) => (failure = e));
+  parser.on('end', () => (ended = true));
+  const take = (): string[][] => {
+    const out = records;
+    records = [];
+    return out;
+  };
+  for (const buf of job.uploads) {
+    for (let i = 0; i < buf.length; i += 1 << 20) {
+      parser.write(buf.subarray(i, i + (1 << 20)));
+      await yieldToEventLoop();
+      if (failure) throw failure;
+      yield take();
+    }
+  }
+  parser.end();
+  while (!ended && !failure) await yieldToEventLoop();
+  if (failure) throw failure;
+  yield take();
 }
