@@ -12,6 +12,7 @@ import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { releaseGarbage } from './plan-memory.js';
 
 export class ExternalSorter {
   private buffer: string[] = [];
@@ -57,6 +58,7 @@ export class ExternalSorter {
     await once(out, 'finish');
     this.runs.push(file);
     this.buffer = [];
+    releaseGarbage();
   }
 
   /** The lines in key order (ties keep no particular order unless keys differ). */

@@ -42,6 +42,7 @@ import {
   type PlanTeamEntry,
   type TeamSObject
 } from './plan-manifest.js';
+import { releaseGarbage } from './plan-memory.js';
 import { ExternalSorter } from './plan-sort.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -461,6 +462,9 @@ const CHILD_SPECS: Record<Exclude<PlanSObject, 'Account'>, ChildSpec> = {
   Event: { sobject: 'Event', open: (now) => `EndDateTime >= ${now.toISOString().replace(/\.\d{3}Z$/, 'Z')}` }
 };
 
+/** A full garbage collection every this many chunks keeps RSS near the live set on huge plans. */
+const GC_EVERY_CHUNKS = 25;
+
 /** Chunks whose queries run at the same time (their rows are still written in order). */
 const CHUNKS_IN_FLIGHT = 3;
 
@@ -804,6 +808,7 @@ export async function buildPlan(ctx: PlanContext, request: PlanRequest): Promise
     let chunk: Request[] = [];
     let previous: Request | undefined;
     let merged = 0;
+    let chunksDone = 0;
     for await (const line of sorter.sorted()) {
       const r = decodeRequest(line);
       merged++;
@@ -821,6 +826,7 @@ export async function buildPlan(ctx: PlanContext, request: PlanRequest): Promise
       if (chunk.length >= chunkSize) {
         await submit(chunk);
         chunk = [];
+        if (++chunksDone % GC_EVERY_CHUNKS === 0) releaseGarbage();
         progress({ phase: 'planning', done: merged, total: sorter.size });
       }
     }
