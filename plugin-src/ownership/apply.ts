@@ -18,7 +18,7 @@
  * in; result files are cut back to what the journal committed; and the owner check decides
  * again, row by row, what remains. Nothing is sent twice, nothing is skipped.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -38,9 +38,12 @@ import {
 import { Journal, APPLY_JOURNAL_FILE, UNDO_JOURNAL_FILE, pendingJobs, truncateToCommitted, type JournalJob } from './journal.js';
 import { acquireLock } from './lock.js';
 import { PLAN_MANIFEST_FILE, parsePlanManifest, type PlanManifest, type PlanObjectEntry } from './plan-manifest.js';
-import { DRIFT_CSV_HEADER, driftCells, readCurrentOwners, splitByCurrentOwner, toOwner, fromOwner, type PlanRow, type RunMode } from './drift.js';
+import { DRIFT_CSV_HEADER, driftCells, readCurrentOwners, readCurrentOwnersByOwner, splitByCurrentOwner, toOwner, fromOwner, type PlanRow, type RunMode } from './drift.js';
 import { isRetryableRowError, parseRowError, retryRoundDelay, whatToDo } from './retry.js';
 import { CapturedTeam, existingMemberKeys, loadCapturedTeams, type TeamMemberRow } from './teams.js';
+
+/** Above this many distinct owners in one plan object, owners are read by id chunks. */
+const MAX_SNAPSHOT_OWNERS = 3_000;
 
 export type RunStatus = 'Succeeded' | 'PartiallySucceeded' | 'Failed';
 
@@ -94,6 +97,12 @@ export interface OwnershipRunOptions {
   maxRetryRounds?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** From this many records to read, the owner snapshot uses a Bulk query rather than REST pages (default 50,000). */
+  bulkQueryFrom?: number;
+  /** Owner-update jobs in flight at once per object (default 2). */
+  jobConcurrency?: number;
+  /** From this many rows of an object (default 5,000), owners are read with one Bulk query by owner. */
+  bulkOwnerCheckFrom?: number;
   /** Ids per owner-check query (default 500) and queries at once (default 4). */
   idChunk?: number;
   queryConcurrency?: number;
@@ -145,27 +154,90 @@ export function readPlan(planDir: string): PlanManifest {
   }
 }
 
-/** Reads a plan object's CSV row by row, checking every id (a plan changed by hand fails here, before any job). */
-export async function* readPlanRows(planDir: string, entry: PlanObjectEntry): AsyncGenerator<PlanRow> {
-  for await (const { row, fields } of readCsvRows(join(planDir, entry.file), { rejectFormulas: false })) {
-    const { Id, OldOwnerId, NewOwnerId } = fields;
-    const AccountId = fields.AccountId ?? '';
-    for (const [name, value] of [['Id', Id], ['OldOwnerId', OldOwnerId], ['NewOwnerId', NewOwnerId]] as const) {
-      if (!value || !isSalesforceId(value)) {
-        throw new PlanError(`${entry.file} row ${row}: ${name} "${value ?? ''}" is not a Salesforce id. The plan was changed by hand or is damaged: re-run channel ownership plan.`, 'PlanInvalid');
-      }
+const PLAIN_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+const PLAN_HEADER_LINE = 'Id,OldOwnerId,NewOwnerId,AccountId';
+
+function planRowFrom(entry: PlanObjectEntry, row: number, Id: string | undefined, OldOwnerId: string | undefined, NewOwnerId: string | undefined, AccountId: string | undefined): PlanRow {
+  for (const [name, value] of [['Id', Id], ['OldOwnerId', OldOwnerId], ['NewOwnerId', NewOwnerId]] as const) {
+    if (!value || !PLAIN_ID.test(value) || (value.length === 18 && to18(value.slice(0, 15)) !== value)) {
+      throw new PlanError(`${entry.file} row ${row}: ${name} "${value ?? ''}" is not a Salesforce id. The plan was changed by hand or is damaged: re-run channel ownership plan.`, 'PlanInvalid');
     }
-    yield { Id: to18(Id), OldOwnerId: to18(OldOwnerId), NewOwnerId: to18(NewOwnerId), AccountId: AccountId && isSalesforceId(AccountId) ? to18(AccountId) : '' };
   }
+  const acc = AccountId && PLAIN_ID.test(AccountId) ? AccountId : '';
+  return {
+    Id: Id!.length === 18 ? Id! : to18(Id!),
+    OldOwnerId: OldOwnerId!.length === 18 ? OldOwnerId! : to18(OldOwnerId!),
+    NewOwnerId: NewOwnerId!.length === 18 ? NewOwnerId! : to18(NewOwnerId!),
+    AccountId: acc.length === 15 ? to18(acc) : acc
+  };
 }
 
-async function* windows<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  let batch: T[] = [];
-  for await (const item of source) {
-    batch.push(item);
+/**
+ * Reads a plan object's CSV row by row, checking every id (a plan changed by hand fails here,
+ * before any job). The plan's own format (plain ids, LF) is read with a fast line splitter;
+ * anything else (quotes, other column order) through the general CSV reader.
+ */
+export async function* readPlanRows(planDir: string, entry: PlanObjectEntry): AsyncGenerator<PlanRow> {
+  for await (const batch of readPlanBatches(planDir, entry, 5_000)) yield* batch;
+}
+
+/** Reads a plan object's CSV in batches of `size` rows (see readPlanRows). */
+export async function* readPlanBatches(planDir: string, entry: PlanObjectEntry, size: number): AsyncGenerator<PlanRow[]> {
+  const path = join(planDir, entry.file);
+  if (!existsSync(path)) throw new PlanError(`${entry.file}, listed in ${PLAN_MANIFEST_FILE}, is missing from ${planDir}. Re-run channel ownership plan.`, 'PlanInvalid');
+  const fast = await (async (): Promise<boolean> => {
+    const stream = createReadStream(path, { encoding: 'utf8', start: 0, end: 4095 });
+    let text = '';
+    for await (const chunk of stream) text += chunk as string;
+    const first = text.replace(/^\uFEFF/, '').split('\n')[0].replace(/\r$/, '');
+    return first === PLAN_HEADER_LINE;
+  })();
+  let batch: PlanRow[] = [];
+  if (!fast) {
+    for await (const { row, fields } of readCsvRows(path, { rejectFormulas: false })) {
+      batch.push(planRowFrom(entry, row, fields.Id, fields.OldOwnerId, fields.NewOwnerId, fields.AccountId));
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+    return;
+  }
+  let rest = '';
+  let row = 0;
+  const take = (raw: string): void => {
+    row++;
+    if (row === 1) return;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line === '') return;
+    if (line.includes('"')) throw new PlanError(`${entry.file} row ${row}: unexpected quotes in a plan file. The plan was changed by hand or is damaged: re-run channel ownership plan.`, 'PlanInvalid');
+    const cells = line.split(',');
+    batch.push(planRowFrom(entry, row, cells[0], cells[1], cells[2], cells[3]));
+  };
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const lines = (rest + (chunk as string)).split('\n');
+    rest = lines.pop() ?? '';
+    for (const raw of lines) take(raw);
     if (batch.length >= size) {
       yield batch;
       batch = [];
+    }
+  }
+  if (rest !== '') take(rest);
+  if (batch.length > 0) yield batch;
+}
+
+/** Re-cuts batches of any size into windows of exactly `size` (the last one shorter). */
+async function* rebatch<T>(source: AsyncIterable<T[]>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const items of source) {
+    for (const item of items) {
+      batch.push(item);
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
     }
   }
   if (batch.length > 0) yield batch;
@@ -217,6 +289,8 @@ class OwnershipRun {
   private readonly maxRetryRounds: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly progress: (e: ProgressEvent) => void;
+  /** Distinct old and new owners per plan object (filled by the check pass). */
+  private readonly planOwners = new Map<string, Set<string>>();
 
   public constructor(
     session: OrgSession,
@@ -247,7 +321,17 @@ class OwnershipRun {
       // Check every plan file before the first write: a damaged plan never sends half a job.
       for (const entry of this.manifest.objects) {
         let rows = 0;
-        for await (const row of readPlanRows(planDir, entry)) rows += row ? 1 : 0;
+        const ownerIds = new Set<string>();
+        for await (const batch of readPlanBatches(planDir, entry, 10_000)) {
+          rows += batch.length;
+          if (ownerIds.size <= MAX_SNAPSHOT_OWNERS) {
+            for (const r of batch) {
+              ownerIds.add(r.OldOwnerId);
+              ownerIds.add(r.NewOwnerId);
+            }
+          }
+        }
+        this.planOwners.set(entry.sobject, ownerIds);
         if (rows !== entry.rows) {
           throw new PlanError(`${entry.file} has ${rows} rows but ${PLAN_MANIFEST_FILE} says ${entry.rows}. The plan was changed by hand or is damaged: re-run channel ownership plan.`, 'PlanInvalid');
         }
@@ -412,8 +496,24 @@ class OwnershipRun {
       retryQueue.push(...outcome.retry);
     };
 
-    for await (const window of windows(readPlanRows(planDir, entry), this.batchSize)) {
-      const owners = await readCurrentOwners(this.bulk, sobject, window.map((r) => r.Id), this.opts.idChunk ?? 500, this.opts.queryConcurrency ?? 4);
+    // Up to jobConcurrency jobs in flight: the next window is checked and uploaded while the
+    // org processes the previous job (windows hold different accounts: the plan is sorted by account).
+    const inFlight: Promise<void>[] = [];
+    let firstError: unknown;
+    const launch = (p: Promise<SubmitOutcome<PlanRow>>): Promise<void> => {
+      const tracked = p.then(record, (e: unknown) => {
+        firstError ??= e;
+      });
+      inFlight.push(tracked);
+      void tracked.finally(() => inFlight.splice(inFlight.indexOf(tracked), 1));
+      return tracked;
+    };
+    const concurrency = Math.max(1, this.opts.jobConcurrency ?? 2);
+
+    const snapshot = await this.ownerSnapshot(entry);
+    for await (const window of rebatch(readPlanBatches(planDir, entry, 10_000), this.batchSize)) {
+      if (firstError) break;
+      const owners = snapshot ?? (await readCurrentOwners(this.bulk, sobject, window.map((r) => r.Id), this.opts.idChunk ?? 500, this.opts.queryConcurrency ?? 4));
       const split = splitByCurrentOwner(window, owners, mode);
       todo += split.todo.length;
       done += split.done.length;
@@ -422,11 +522,15 @@ class OwnershipRun {
       if (team) for (const row of split.done) team.markMoved(row.Id);
       seen += split.done.length + split.drift.length;
       if (split.todo.length > 0) {
-        record(await this.submitOwners(sobject, split.todo, 1, rel));
+        const job = launch(this.submitOwners(sobject, split.todo, 1, rel));
+        if (inFlight.length >= concurrency) await Promise.race(inFlight);
+        void job;
       }
       seen += split.todo.length;
       this.progress({ kind: 'rows', sobject, done: seen - retryQueue.length, total });
     }
+    await Promise.all([...inFlight]);
+    if (firstError) throw firstError;
     this.journal.append({ type: 'object-checked', runId: this.runId, sobject, planned: total, todo, done, drifted });
 
     for (let round = 2; round <= this.maxRetryRounds + 1 && retryQueue.length > 0; round++) {
@@ -448,6 +552,27 @@ class OwnershipRun {
     this.journal.append({ type: 'object-finished', runId: this.runId, ...outcome });
     this.progress({ kind: 'object-end', sobject, outcome });
     return outcome;
+  }
+
+  /**
+   * For a large plan object with few distinct owners, the current owners of all its records in
+   * one Bulk query by owner (much faster than id-chunk queries); otherwise undefined, and each
+   * window is checked by id. Memory: one map entry per plan row of this object.
+   */
+  private async ownerSnapshot(entry: PlanObjectEntry): Promise<Map<string, string> | undefined> {
+    const threshold = this.opts.bulkOwnerCheckFrom ?? 5_000;
+    const ownerIds = this.planOwners.get(entry.sobject);
+    if (entry.rows < threshold || !ownerIds || ownerIds.size > MAX_SNAPSHOT_OWNERS) return undefined;
+    // Only when the owners hold not much more than the plan's rows: the snapshot keeps every record they own.
+    const owners = [...ownerIds];
+    let owned = 0;
+    for (let i = 0; i < owners.length; i += 300) {
+      const soql = `SELECT COUNT() FROM ${entry.sobject} WHERE OwnerId IN ('${owners.slice(i, i + 300).join("','")}')`;
+      owned += await this.bulk.count(soql);
+    }
+    if (owned > entry.rows * 2 + 10_000) return undefined;
+    // REST pages answer sooner for up to a few tens of thousands of records; beyond, one Bulk query job.
+    return readCurrentOwnersByOwner(this.bulk, entry.sobject, undefined, owners, { useBulk: owned > (this.opts.bulkQueryFrom ?? 50_000) });
   }
 
   private writeOwnerFailures(sobject: string, rel: string, rows: { item: PlanRow; failure: RowFailure }[]): number {
@@ -475,7 +600,8 @@ class OwnershipRun {
       },
       write: (jobId, outcome) => {
         const files: Record<string, number> = {};
-        const ok = outcome.succeeded.map((r) => csvLine([r.Id, r.AccountId, fromOwner(r, mode), toOwner(r, mode), jobId])).join('');
+        // Plain ids only (checked when the plan was read): nothing to quote or neutralise.
+        const ok = outcome.succeeded.map((r) => `${r.Id},${r.AccountId},${fromOwner(r, mode)},${toOwner(r, mode)},${jobId}\n`).join('');
         files[rel.success] = appendDurably(this.path(rel.success), ok);
         if (outcome.failed.length > 0) files[rel.failure] = this.writeOwnerFailures(sobject, rel.failure, outcome.failed);
         return files;
@@ -524,15 +650,9 @@ class OwnershipRun {
       }
       const outcome: SubmitOutcome<T> = { succeeded: [], failed: [], retry: [] };
       const createdIds = new Map<string, string>();
-      for await (const rec of await this.bulk.resultRecords(jobId, 'successfulResults')) {
-        const s = pendingByKey.get(args.keyOfResult(rec));
-        if (!s) continue;
-        pendingByKey.delete(s.key);
-        outcome.succeeded.push(s.item);
-        if (rec.sf__Id) createdIds.set(s.key, rec.sf__Id);
-      }
       const processed = info.numberRecordsProcessed ?? 0;
-      if ((info.numberRecordsFailed ?? 0) > 0 || pendingByKey.size > 0) {
+      const failedCount = info.numberRecordsFailed ?? 0;
+      if (failedCount > 0) {
         for await (const rec of await this.bulk.resultRecords(jobId, 'failedResults')) {
           const s = pendingByKey.get(args.keyOfResult(rec));
           if (!s) continue;
@@ -541,6 +661,21 @@ class OwnershipRun {
           const failure = { code, message, jobId };
           if (isRetryableRowError(code, message)) outcome.retry.push({ item: s.item, failure });
           else outcome.failed.push({ item: s.item, failure });
+        }
+      }
+      // A complete job that processed every row: the rows not failed are the successes, as the job's
+      // counts say — no need to download successfulResults (inserts still read it for the new ids).
+      const allProcessed = info.state === 'JobComplete' && processed === upload.rows && pendingByKey.size === processed - failedCount;
+      if (allProcessed && args.operation === 'update') {
+        for (const s of pendingByKey.values()) outcome.succeeded.push(s.item);
+        pendingByKey.clear();
+      } else if (pendingByKey.size > 0) {
+        for await (const rec of await this.bulk.resultRecords(jobId, 'successfulResults')) {
+          const s = pendingByKey.get(args.keyOfResult(rec));
+          if (!s) continue;
+          pendingByKey.delete(s.key);
+          outcome.succeeded.push(s.item);
+          if (rec.sf__Id) createdIds.set(s.key, rec.sf__Id);
         }
       }
       // Rows neither succeeded nor failed (the job failed or was aborted part-way): unprocessed, sent again.

@@ -103,3 +103,31 @@ export async function readCurrentOwners(bulk: Bulk2, sobject: string, ids: reado
   await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
   return out;
 }
+
+/**
+ * Reads the current owners of a plan object's records in one Bulk API 2.0 query by owner
+ * (`WHERE OwnerId IN (<the plan's old and new owners>)`), keeping only the plan's ids: far
+ * fewer requests than id chunks when a plan is large and has few owners (without `planIds`,
+ * every record of those owners is kept: the caller checks that they are not many more). Records owned by
+ * anybody else are absent, which classifies them as drift (as they are).
+ */
+export async function readCurrentOwnersByOwner(
+  bulk: Bulk2,
+  sobject: string,
+  planIds: ReadonlySet<string> | undefined,
+  ownerIds: readonly string[],
+  opts: { ownersPerQuery?: number; useBulk?: boolean } = {}
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const ownersPerQuery = opts.ownersPerQuery ?? 300;
+  for (let i = 0; i < ownerIds.length; i += ownersPerQuery) {
+    const owners = ownerIds.slice(i, i + ownersPerQuery);
+    const soql = `SELECT Id, OwnerId FROM ${sobject} WHERE OwnerId IN ('${owners.join("','")}')`;
+    const records = opts.useBulk ? bulk.bulkQuery(soql) : (bulk.query(soql) as AsyncIterable<Record<string, string>>);
+    for await (const r of records) {
+      const id = r.Id && r.Id.length >= 15 ? to18(r.Id) : undefined;
+      if (id && (!planIds || planIds.has(id)) && r.OwnerId) out.set(id, to18(r.OwnerId));
+    }
+  }
+  return out;
+}

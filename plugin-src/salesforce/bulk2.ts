@@ -161,6 +161,12 @@ interface SendOptions {
   timeoutMs?: number;
 }
 
+/** A request path for messages: without its query string (a SOQL text can be long). */
+function shortPath(path: string): string {
+  const q = path.indexOf('?');
+  return q === -1 ? path : `${path.slice(0, q)}?…`;
+}
+
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Salesforce's error body: `[{errorCode, message}]` (or an object with them). */
@@ -240,7 +246,7 @@ export class Bulk2 {
         const { errorCode, message } = readErrorBody(text);
         const code = errorCode ?? `HTTP_${res.status}`;
         failure = new SalesforceApiError(
-          `${method} ${path} failed: ${code}: ${message ?? res.statusText}`,
+          `${method} ${shortPath(path)} failed: ${code}: ${message ?? res.statusText}`,
           code,
           res.status,
           RETRYABLE_STATUS.has(res.status) || RETRYABLE_ERROR_CODES.has(code)
@@ -254,7 +260,7 @@ export class Bulk2 {
         if (failure instanceof SalesforceApiError) throw failure;
         const code = networkCode(failure) ?? 'REQUEST_FAILED';
         throw new SalesforceApiError(
-          `${method} ${path} failed: ${code}: ${(failure as Error).message ?? String(failure)}`,
+          `${method} ${shortPath(path)} failed: ${code}: ${(failure as Error).message ?? String(failure)}`,
           code,
           undefined,
           RETRYABLE_NETWORK_CODES.has(code)
@@ -263,7 +269,7 @@ export class Bulk2 {
       const delayMs = backoffDelay(attempt, this.retry, this.random);
       this.options.onRetry?.({
         method,
-        path,
+        path: shortPath(path),
         attempt: attempt + 1,
         delayMs,
         reason: failure instanceof SalesforceApiError ? failure.errorCode : (networkCode(failure) ?? String(failure))
@@ -290,7 +296,7 @@ export class Bulk2 {
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       throw new SalesforceApiError(
-        `${method} ${path}: unexpected answer from the org: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+        `${method} ${shortPath(path)}: unexpected answer from the org: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
         'UNEXPECTED_RESPONSE',
         res.status,
         false
@@ -343,7 +349,7 @@ export class Bulk2 {
 
   /**
    * Step 4: polls until the job is JobComplete, Failed or Aborted. Starts fast and backs off
-   * (pollInitialMs doubling to pollMaxMs). An Open job is an error: it was never closed.
+   * (pollInitialMs growing by half each time, up to pollMaxMs). An Open job is an error: it was never closed.
    */
   public async waitForJob(jobId: string, onPoll?: (info: IngestJobInfo) => void): Promise<IngestJobInfo> {
     let delay = this.pollInitialMs;
@@ -355,7 +361,7 @@ export class Bulk2 {
         throw new SalesforceApiError(`Bulk job ${jobId} is still Open: its upload was never marked complete.`, 'JOB_OPEN', undefined, false);
       }
       await this.sleep(delay);
-      delay = Math.min(this.pollMaxMs, delay * 2);
+      delay = Math.min(this.pollMaxMs, Math.round(delay * 1.5));
     }
   }
 
@@ -367,6 +373,48 @@ export class Bulk2 {
     const parser = parse({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true });
     body.on('error', (e) => parser.destroy(e));
     return body.pipe(parser) as AsyncIterable<Record<string, string>>;
+  }
+
+  /**
+   * A Bulk API 2.0 query, record by record (CSV pages behind Sforce-Locator), for reads too
+   * large for REST queries. Values are strings as in the CSV ('' for null).
+   */
+  public async *bulkQuery(soql: string, opts: { maxRecords?: number; onJob?: (jobId: string) => void } = {}): AsyncGenerator<Record<string, string>> {
+    const QueryJob = z.looseObject({ id: z.string(), state: z.string(), errorMessage: z.string().nullable().optional() });
+    const job = await this.json(QueryJob, 'POST', 'jobs/query', { operation: 'query', query: soql, contentType: 'CSV', lineEnding: 'LF', columnDelimiter: 'COMMA' });
+    opts.onJob?.(job.id);
+    let delay = this.pollInitialMs;
+    for (;;) {
+      const info = await this.json(QueryJob, 'GET', `jobs/query/${job.id}`);
+      if (info.state === 'JobComplete') break;
+      if (info.state === 'Failed' || info.state === 'Aborted') {
+        throw new SalesforceApiError(`Bulk query ${job.id} ended ${info.state}: ${info.errorMessage ?? ''}`, 'QUERY_JOB_FAILED', undefined, false);
+      }
+      await this.sleep(delay);
+      delay = Math.min(this.pollMaxMs, delay * 2);
+    }
+    let locator: string | undefined;
+    for (;;) {
+      const params = new URLSearchParams({ maxRecords: String(opts.maxRecords ?? 200_000) });
+      if (locator) params.set('locator', locator);
+      const res = await this.send('GET', `jobs/query/${job.id}/results?${params.toString()}`, { accept: 'text/csv', timeoutMs: this.timeoutMs * 10 });
+      const next = res.headers.get('sforce-locator');
+      if (res.body) {
+        const body = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>);
+        const parser = parse({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true });
+        body.on('error', (e) => parser.destroy(e));
+        yield* body.pipe(parser) as AsyncIterable<Record<string, string>>;
+      }
+      if (!next || next === 'null') break;
+      locator = next;
+    }
+    await this.send('DELETE', `jobs/query/${job.id}`).then((r) => r.arrayBuffer()).catch(() => undefined);
+  }
+
+  /** The totalSize of a `SELECT COUNT() ...` REST query. */
+  public async count(soql: string): Promise<number> {
+    const res = await this.json(z.object({ totalSize: z.number() }), 'GET', `query?q=${encodeURIComponent(soql)}`);
+    return res.totalSize;
   }
 
   /** A REST query, all pages, record by record (queryMore through nextRecordsUrl). */

@@ -166,6 +166,6 @@ describe('Bulk driver requests', () => {
     const waits: number[] = [];
     const bulk = new Bulk2({ instanceUrl: url, accessToken: 't', version: '65.0' }, { pollInitialMs: 50, pollMaxMs: 300, sleep: async (ms) => void waits.push(ms) });
     expect((await bulk.waitForJob('750000000000001AAA')).state).toBe('JobComplete');
-    expect(waits).toEqual([50, 100, 200, 300, 300]);
+    expect(waits).toEqual([50, 75, 113, 170, 255]);
   });
 });
