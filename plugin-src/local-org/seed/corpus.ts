@@ -420,17 +420,17 @@ export function transliterateGerman(text: string): string {
 const slugs = new Map<string, string>();
 
 export function slug(text: string, joiner = ''): string {
-  const key = `${joiner}\u0000${text}`;
-  let s = slugs.get(key);
+  if (joiner !== '') return slugOf(text, joiner);
+  let s = slugs.get(text);
   if (s === undefined) {
     s = slugOf(text, joiner);
-    if (slugs.size < 200_000) slugs.set(key, s);
+    if (slugs.size < 50_000) slugs.set(text, s);
   }
   return s;
 }
 
 function slugOf(text: string, joiner: string): string {
-  return transliterateGerman(text)
+  return (/[^\u0000-\u007f]/.test(text) ? transliterateGerman(text) : text)
     .toLowerCase()
     .replace(/&/g, ' and ')
     .replace(/[^a-z0-9]+/g, ' ')

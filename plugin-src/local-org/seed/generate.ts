@@ -911,7 +911,7 @@ export class SeedGenerator {
     let items = plan.items;
     if (!items) {
       const count = rng.int(1, Math.max(1, this.spec.children.maxLineItemsPerOpportunity));
-      items = rng.sample(Array.from({ length: PRODUCTS.length }, (_, i) => i), this.spec.children.maxLineItemsPerOpportunity === 0 ? 0 : count).map((p) => {
+      items = rng.distinct(PRODUCTS.length, this.spec.children.maxLineItemsPerOpportunity === 0 ? 0 : count).map((p) => {
         const base = partner ? PRODUCTS[p].listPrice * (1 - PARTNER_DISCOUNT) : PRODUCTS[p].listPrice;
         return { product: p, price: round2(base * (1 - rng.pick(partner ? [0, 0, 0.05] : [0, 0, 0.05, 0.1]))) };
       });

@@ -80,6 +80,17 @@ export class Rng {
     return copy.slice(0, n);
   }
 
+  /** `count` distinct integers in [0, n), for small counts (rejection sampling, no big arrays). */
+  public distinct(n: number, count: number): number[] {
+    const out: number[] = [];
+    const k = Math.min(count, n);
+    while (out.length < k) {
+      const v = Math.floor(this.next() * n);
+      if (!out.includes(v)) out.push(v);
+    }
+    return out;
+  }
+
   /** Digits as a string, e.g. digits(7) → "4829105" (first digit never 0 unless allowed). */
   public digits(count: number, leadingZero = false): string {
     let s = String(leadingZero ? this.int(0, 9) : this.int(1, 9));
