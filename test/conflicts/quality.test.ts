@@ -20,6 +20,7 @@ describe.each([11, 29])('labelled data set (seed %i, 2 000 customers)', (seed) =
     const truth = new Map<string, string[]>();
     for (const [account, customer] of data.customerOf) truth.set(customer, [...(truth.get(customer) ?? []), account]);
     const pr = precisionRecall(pairsOf(clusters.members.values()), pairsOf(truth.values()));
+    if (process.env.CONFLICTS_REPORT) console.log(`seed ${seed} customers`, pr);
     expect(pr.expected).toBeGreaterThan(1000);
     expect(pr.precision).toBeGreaterThanOrEqual(0.95);
     expect(pr.recall).toBeGreaterThanOrEqual(0.95);
@@ -28,6 +29,7 @@ describe.each([11, 29])('labelled data set (seed %i, 2 000 customers)', (seed) =
   it('finds the planted conflicts of every type with precision and recall ≥ 0.95, and none of the near misses', () => {
     const { conflicts } = computeConflicts({ accounts: data.accounts, opportunities: data.opportunities, lineItems: data.lineItems }, data.asOf);
     const overall = precisionRecall(conflicts.map(conflictId), data.expected.map(conflictId));
+    if (process.env.CONFLICTS_REPORT) console.log(`seed ${seed} conflicts`, overall);
     expect(overall.precision).toBeGreaterThanOrEqual(0.95);
     expect(overall.recall).toBeGreaterThanOrEqual(0.95);
     for (const type of CONFLICT_TYPES) {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateSynthetic, type SyntheticData } from '../../plugin-src/conflicts/synthetic.js';
-import { startLocalOrg, type LocalOrg } from '../../plugin-src/local-org/server.js';
+import { withLocalOrg, type TestOrg } from '../helpers/local-org.js';
 
 const root = process.cwd();
 const node = join(root, 'node_modules', '.bin', 'node');
@@ -30,48 +30,6 @@ interface Run {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json: { status: number; result: Record<string, any>; message?: string };
   stderr: string;
-}
-
-/**
- * The local org with a throw-away sf auth store. test/helpers/local-org.ts (withLocalOrg) sets
- * process.env.HOME inside jest's sandbox, which os.homedir() never sees, so its auth files
- * land in the real HOME; here the registration runs in a child process whose HOME is the
- * temporary one, as the CLI runs later.
- */
-interface TestOrg extends LocalOrg {
-  alias: string;
-  home: string;
-  env: NodeJS.ProcessEnv;
-}
-
-async function startTestOrg(): Promise<TestOrg> {
-  const org = await startLocalOrg({});
-  const home = await mkdtemp(join(tmpdir(), 'conflicts-home-'));
-  const alias = `conflicts-e2e-${process.pid}`;
-  const env = { ...process.env, HOME: home, SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true', SF_USE_PROGRESS_BAR: 'false' };
-  const script = `
-    const { AuthInfo } = await import('@salesforce/core');
-    const a = await AuthInfo.create({ accessTokenOptions: { accessToken: process.env.T, instanceUrl: process.env.U, loginUrl: process.env.U } });
-    await a.save();
-    await a.setAlias(process.env.A);`;
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(node, ['--input-type=module', '-e', script], { env: { ...env, T: org.accessToken, U: org.instanceUrl, A: alias }, cwd: root });
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`registering the local org failed: ${err}`))));
-  });
-  const close = org.close.bind(org);
-  return {
-    ...org,
-    alias,
-    home,
-    env,
-    async close() {
-      await close();
-      await rm(home, { recursive: true, force: true });
-    }
-  };
 }
 
 function runCli(org: TestOrg, args: string[]): Promise<Run> {
@@ -113,7 +71,7 @@ describe('channel conflicts scan / check against the local org', () => {
   let dir: string;
 
   beforeAll(async () => {
-    org = await startTestOrg();
+    org = await withLocalOrg();
     data = generateSynthetic({ customers: 60, seed: 3, partners: 6 });
     loadInto(org, data);
     dir = await mkdtemp(join(tmpdir(), 'conflicts-e2e-'));
