@@ -394,6 +394,25 @@ describe('seed generator: scale scenarios', () => {
     expect(rows(db, 'Campaign').every((c) => c.OwnerId === '005LOC000000001AAA' || c.OwnerId === summary.users.ines)).toBe(true);
   });
 
+  it('Given a chunk size, When generated, Then accounts stream in bounded batches, each followed by its children', () => {
+    const { batches } = generateScenario('{"extends":"scale:3000","chunkSize":500}', { asOf: AS_OF });
+    const seen = new Set<string>();
+    let accountBatches = 0;
+    for (const b of batches) {
+      if (b.sobject === 'Account') {
+        accountBatches++;
+        expect(b.rows.length).toBeLessThanOrEqual(500 + 3);
+        for (const r of b.rows) seen.add(String(r.Id));
+      }
+      if (b.sobject === 'Contact' || b.sobject === 'Case' || b.sobject === 'AccountTeamMember') {
+        // parents are always loaded before their children
+        for (const r of b.rows) expect(seen.has(String(r.AccountId))).toBe(true);
+      }
+    }
+    expect(accountBatches).toBeGreaterThanOrEqual(6);
+    expect(seen.size).toBe(3000);
+  });
+
   it('streams customers without a database: generateCustomers gives labelled clusters', () => {
     const clusters = [...generateCustomers({ seed: 3, accounts: 500, duplicateRate: 0.3, maxDuplicates: 3, nearMissRate: 0.1 })];
     expect(clusters.reduce((n, c) => n + c.accounts.length, 0)).toBe(500);
