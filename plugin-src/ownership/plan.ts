@@ -143,6 +143,21 @@ class IssueLog {
   }
 }
 
+/** Parses `--cascade`: a comma list of opportunities, contacts, cases, activities, or `none`; default all four. */
+export function parseCascade(value: string | undefined): CascadeChoice[] {
+  if (value === undefined) return [...CASCADE_CHOICES];
+  const parts = value
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter((p) => p.length > 0);
+  if (parts.length === 1 && parts[0] === 'none') return [];
+  const bad = parts.filter((p) => !(CASCADE_CHOICES as readonly string[]).includes(p));
+  if (bad.length > 0 || parts.length === 0) {
+    throw new PlanError('InvalidFlags', `--cascade "${value}" is not valid${bad.length ? ` (unknown: ${bad.join(', ')})` : ''}: use a comma list of ${CASCADE_CHOICES.join(', ')}, or none.`);
+  }
+  return [...new Set(parts)] as CascadeChoice[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Input columns and owner references
 

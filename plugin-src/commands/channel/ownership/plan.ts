@@ -1,7 +1,7 @@
 import { Messages, SfError } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { buildPlan, PlanError, type PlanOrg, type PlanProgress } from '../../../ownership/plan.js';
-import { CASCADE_CHOICES, type CascadeChoice, type PlanIssue } from '../../../ownership/plan-manifest.js';
+import { buildPlan, parseCascade, PlanError, type PlanOrg, type PlanProgress } from '../../../ownership/plan.js';
+import type { CascadeChoice, PlanIssue } from '../../../ownership/plan-manifest.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('channel-ops', 'channel.ownership.plan');
@@ -28,20 +28,6 @@ export type PlanResult = {
 
 /** Most problems printed on screen; --json carries up to 1000. */
 const MAX_PRINTED_ISSUES = 50;
-
-export function parseCascade(value: string | undefined): CascadeChoice[] {
-  if (value === undefined) return [...CASCADE_CHOICES];
-  const parts = value
-    .split(',')
-    .map((p) => p.trim().toLowerCase())
-    .filter((p) => p.length > 0);
-  if (parts.length === 1 && parts[0] === 'none') return [];
-  const bad = parts.filter((p) => !(CASCADE_CHOICES as readonly string[]).includes(p));
-  if (bad.length > 0 || parts.length === 0) {
-    throw new PlanError('InvalidFlags', `--cascade "${value}" is not valid${bad.length ? ` (unknown: ${bad.join(', ')})` : ''}: use a comma list of ${CASCADE_CHOICES.join(', ')}, or none.`);
-  }
-  return parts as CascadeChoice[];
-}
 
 function formatIssues(issues: readonly PlanIssue[], total: number): string {
   const lines = issues.slice(0, MAX_PRINTED_ISSUES).map((i) => `  - ${i.message}`);
