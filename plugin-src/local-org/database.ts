@@ -208,6 +208,21 @@ export class Database {
     this.transaction(() => this.deleteRow(table, row, ctx, new Set()));
   }
 
+  /**
+   * Removes a record for good (Bulk API hardDelete, emptying the recycle bin): after
+   * delete(), the row no longer shows in queryAll either.
+   */
+  public hardDelete(sobject: string, id: string): void {
+    const table = this.writableTable(sobject);
+    const id18 = normalizeId(id);
+    if (!id18 || !table.rows.has(id18)) throw new SalesforceError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [], 404);
+    const row = table.rows.get(id18)!;
+    this.transaction(() => {
+      if (!row.IsDeleted) this.deleteRow(table, row, { userId: String(row.LastModifiedById ?? '') }, new Set());
+      this.removeRow(table, id18);
+    });
+  }
+
   /** A record in REST shape (all fields, or the named ones), formulas computed; undefined if absent or deleted. */
   public retrieve(sobject: string, id: string, fields?: string[]): Row | undefined {
     const table = this.table(sobject);

@@ -380,6 +380,13 @@ describe('delete', () => {
     expect(db.retrieve('Case', kept)!.AccountId).toBeNull();
   });
 
+  it('hard-deletes: gone from queryAll too', () => {
+    const id = db.insert('Account', { Name: 'Gone' }, ctx);
+    db.delete('Account', id, ctx);
+    db.hardDelete('Account', id);
+    expect(db.query(`SELECT Id FROM Account WHERE Id = '${id}'`, { includeDeleted: true }).totalSize).toBe(0);
+  });
+
   it('rolls everything back when a write fails part-way', () => {
     const acc = db.insert('Account', { Name: 'A', OwnerId: alice }, ctx);
     db.insert('AccountTeamMember', { AccountId: acc, UserId: bob }, ctx);
