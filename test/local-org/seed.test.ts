@@ -431,8 +431,10 @@ describe('seed generator: scale scenarios', () => {
 describe('seed scenarios: resolution and validation', () => {
   it('reads demo, scale:N, JSON text and JSON files that extend them', () => {
     expect(resolveScenario('demo').accounts).toBe(200);
-    const scale = resolveScenario('scale:100000');
-    expect(scale.accounts + scale.partners).toBe(100000);
+    for (const n of [0, 3, 10, 100000]) {
+      const scale = resolveScenario(`scale:${n}`);
+      expect(scale.accounts + scale.partners).toBe(n);
+    }
     const inline = resolveScenario('{"extends":"demo","accounts":40,"conflicts":{"price":0.5}}');
     expect(inline.accounts).toBe(40);
     expect(inline.conflicts.price).toBe(0.5);

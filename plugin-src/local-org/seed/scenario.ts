@@ -153,7 +153,7 @@ export const DEMO_SCENARIO: ScenarioSpec = {
  * opportunities and 0.3 cases per account; users and partners grow with N.
  */
 export function scaleScenario(totalAccounts: number): ScenarioSpec {
-  const partners = Math.max(5, Math.min(500, Math.round(totalAccounts / 2000)));
+  const partners = totalAccounts >= 10 ? Math.max(5, Math.min(500, Math.round(totalAccounts / 2000))) : Math.floor(totalAccounts / 2);
   const accounts = Math.max(0, totalAccounts - partners);
   const keyAccountRate = 0.005;
   const kamCapacity: [number, number] = [3, 10];
