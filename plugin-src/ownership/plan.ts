@@ -387,7 +387,8 @@ async function readMovesCsv(file: string, sorter: ExternalSorter, issues: IssueL
         if (!accountColumn || !ownerColumn) {
           throw new PlanError(
             'MissingColumns',
-            `The file's header (row 1) has ${names.map((n) => `"${n}"`).join(', ')}; it needs an account column (${ACCOUNT_COLUMNS.join(' or ')}) and a new-owner column (${OWNER_COLUMNS.join(', ')}).`
+            `The file's header (row 1) has ${names.map((n) => `"${n}"`).join(', ')}; it needs an account column (${ACCOUNT_COLUMNS.join(' or ')}) and a new-owner column (${OWNER_COLUMNS.join(', ')}).` +
+              (names.some((n) => n.includes(';')) ? ' The file looks separated by semicolons: save it as CSV with commas.' : '')
           );
         }
       }

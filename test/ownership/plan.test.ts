@@ -182,6 +182,8 @@ describe('planning from a CSV', () => {
     expect(e1.message).toMatch(/row 2/);
     const e2 = await planError({ file: csv(`Account,Owner\nx,y\n`), outputDir: outDir() });
     expect(e2.kind).toBe('MissingColumns');
+    const e4 = await planError({ file: csv(`AccountId;NewOwnerId\n${fx.accounts['Bulk 05']};${fx.users.dave}\n`), outputDir: outDir() });
+    expect([e4.kind, e4.message]).toEqual(['MissingColumns', expect.stringMatching(/separated by semicolons/)]);
     const e3 = await planError({ file: csv('AccountId,NewOwnerId\n'), outputDir: outDir() });
     expect(e3.kind).toBe('InvalidCsv');
   });
