@@ -19,6 +19,11 @@ import { executeQuery } from './soql/execute.js';
 export interface Ctx {
   userId: string;
   now?: Date;
+  /**
+   * The API's OwnerChangeOptions header (v45.0+): by default an owner change deletes the
+   * account team (Account) and the opportunity team (Opportunity); these keep them.
+   */
+  ownerChangeOptions?: { keepAccountTeam?: boolean; keepSalesTeam?: boolean };
 }
 
 /** A record with canonical field-name case; Id in 18 characters. */
@@ -590,8 +595,8 @@ export class Database {
 
     // Salesforce deletes the account/opportunity team when the owner changes through the API.
     if (before && before.OwnerId !== row.OwnerId) {
-      if (def.name === 'Account') this.removeTeam('AccountTeamMember', 'AccountId', id);
-      if (def.name === 'Opportunity') this.removeTeam('OpportunityTeamMember', 'OpportunityId', id);
+      if (def.name === 'Account' && !ctx.ownerChangeOptions?.keepAccountTeam) this.removeTeam('AccountTeamMember', 'AccountId', id);
+      if (def.name === 'Opportunity' && !ctx.ownerChangeOptions?.keepSalesTeam) this.removeTeam('OpportunityTeamMember', 'OpportunityId', id);
     }
     if (table.rollupsOver.length) this.updateRollups(table, before, row, ctx);
     return id;

@@ -201,6 +201,18 @@ describe('update and ownership', () => {
     expect(db.count('OpportunityTeamMember')).toBe(0);
   });
 
+  it('keeps the teams when the OwnerChangeOptions say so, and changes no child owner either way (API behaviour)', () => {
+    const acc = db.insert('Account', { Name: 'A', OwnerId: alice }, ctx);
+    const contact = db.insert('Contact', { LastName: 'C', AccountId: acc, OwnerId: alice }, ctx);
+    const opp = db.insert('Opportunity', { Name: 'D', StageName: 'Prospecting', CloseDate: '2026-06-30', AccountId: acc, OwnerId: alice }, ctx);
+    db.insert('AccountTeamMember', { AccountId: acc, UserId: bob }, ctx);
+    db.insert('OpportunityTeamMember', { OpportunityId: opp, UserId: bob }, ctx);
+    db.update('Account', acc, { OwnerId: bob }, { ...ctx, ownerChangeOptions: { keepAccountTeam: true } });
+    db.update('Opportunity', opp, { OwnerId: bob }, { ...ctx, ownerChangeOptions: { keepSalesTeam: true } });
+    expect([db.count('AccountTeamMember'), db.count('OpportunityTeamMember')]).toEqual([1, 1]);
+    expect(db.retrieve('Contact', contact)!.OwnerId).toBe(alice);
+  });
+
   it('refuses an inactive new owner and leaves the record and its team untouched', () => {
     const acc = db.insert('Account', { Name: 'A', OwnerId: alice }, ctx);
     db.insert('AccountTeamMember', { AccountId: acc, UserId: bob }, ctx);
