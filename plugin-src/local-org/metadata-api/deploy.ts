@@ -81,6 +81,10 @@ function str(v: unknown): string | undefined {
   return String(v);
 }
 
+function isTextual(contentType: string): boolean {
+  return /^text\/|[/+](json|xml|javascript|ecmascript|css|csv)\b/i.test(contentType);
+}
+
 /** A copy of the schema whose objects and fields can be changed without touching the original. */
 export function cloneSchema(live: Schema): Schema {
   const copy = new Schema();
@@ -354,7 +358,9 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
           records.push({
             sobject: 'StaticResource',
             name: c.fullName,
-            fields: { Name: c.fullName, ContentType: contentType, Body: Buffer.from(body).toString('base64'), BodyLength: body.length, Description: str(meta.description) ?? null, CacheControl: str(meta.cacheControl) ?? 'Private' }
+            // Body as text for textual resources (the local org's convention: BodyLength is its
+            // byte length); binary resources (zips, images) are kept base64-encoded.
+            fields: { Name: c.fullName, ContentType: contentType, Body: Buffer.from(body).toString(isTextual(contentType) ? 'utf8' : 'base64'), Description: str(meta.description) ?? null, CacheControl: str(meta.cacheControl) ?? 'Private' }
           });
         toStore.push({ c });
         break;
