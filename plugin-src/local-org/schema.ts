@@ -133,17 +133,10 @@ export class Schema {
     return this.objects.get(name.toLowerCase());
   }
 
-  /** The object, or SalesforceError INVALID_TYPE as the REST API words it. */
+  /** The object, or SalesforceError INVALID_TYPE (for the REST resource answer, see the HTTP layer's 404 NOT_FOUND). */
   public require(name: string): ObjectDef {
     const def = this.get(name);
-    if (!def) {
-      throw new SalesforceError(
-        'NOT_FOUND',
-        `The requested resource does not exist`,
-        [],
-        404
-      );
-    }
+    if (!def) throw new SalesforceError('INVALID_TYPE', `sObject type '${name}' is not supported.`);
     return def;
   }
 

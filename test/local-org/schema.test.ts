@@ -50,6 +50,7 @@ describe('standard objects', () => {
 
   it('answers an unknown object with a SalesforceError', () => {
     expect(() => schema.require('Nope__c')).toThrow(SalesforceError);
+    expect(() => schema.require('Nope__c')).toThrow(expect.objectContaining({ errorCode: 'INVALID_TYPE' }));
     expect(() => schema.requireForQuery('Nope__c')).toThrow("sObject type 'Nope__c' is not supported.");
   });
 });
