@@ -18,7 +18,7 @@ import { registerRest } from './http/rest.js';
 import { IngestJobs } from './bulk/ingest.js';
 import { QueryJobs } from './bulk/query.js';
 import { loadSnapshot, readSnapshotMeta, saveSnapshot } from './persistence.js';
-import { MetadataApi } from './metadata-api/index.js';
+import { MetadataApi, MetadataStore, replayDeploys } from './metadata-api/index.js';
 import { seedScenario, type SeedSummary } from './seed/index.js';
 
 export type { FaultConfig } from './faults.js';
@@ -103,6 +103,9 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
   const saved = opts.dataDir ? await readSnapshotMeta(opts.dataDir) : undefined;
   const orgId = saved?.orgId ?? newOrgId();
   const db = new Database(schema, { orgId });
+  // deploys kept in the data dir rebuild the schema they made before the snapshot loads
+  const metadataStore = new MetadataStore();
+  if (opts.dataDir) await replayDeploys(opts.dataDir, db, metadataStore, { records: !saved });
   let seeded: SeedSummary | undefined;
   if (saved && opts.dataDir) {
     const n = await loadSnapshot(opts.dataDir, db);
@@ -128,7 +131,7 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
   registerRest(router, ctx);
   new IngestJobs(ctx).register(router);
   new QueryJobs(ctx).register(router);
-  const metadataApi = new MetadataApi(ctx);
+  const metadataApi = new MetadataApi(ctx, { dataDir: opts.dataDir, store: metadataStore });
   metadataApi.register(router);
 
   const run = async (request: Request): Promise<{ name: string; reply: Reply }> => {

@@ -4,6 +4,9 @@
  * check-only, and the errors Salesforce gives for broken components.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { XMLParser } from 'fast-xml-parser';
 import { startLocalOrg, type LocalOrg } from '../../plugin-src/local-org/server.js';
@@ -178,6 +181,33 @@ describe('the local org Metadata API', () => {
     const list = await soap('listMetadata', '<queries><type>LightningComponentBundle</type></queries>');
     expect(list.result).toMatchObject({ fullName: 'territoryCard', type: 'LightningComponentBundle', fileName: 'lwc/territoryCard', manageableState: 'unmanaged' });
     expect(String(list.result.id)).toMatch(/^0Rb/);
+  });
+
+  it('keeps what deploys built across a restart with a data directory', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'channel-ops-deploy-data-'));
+    try {
+      // Given an org with a data dir, a deploy and a record of the deployed object
+      let first: LocalOrg | undefined = await startLocalOrg({ schema: 'standard', dataDir });
+      const result = first.metadata.startDeploy(zipOf({ 'objects/Territory__c.object': TERRITORY, 'permissionsets/Territory_Admin.permissionset': PERMSET }), { singlePackage: true });
+      while (!first.metadata.deployResult(result.id)?.done) await new Promise((r) => setTimeout(r, 10));
+      expect(first.metadata.deployResult(result.id)).toMatchObject({ status: 'Succeeded' });
+      const id = first.db.insert('Territory__c', { Name: 'Kept', Quota__c: 5000 }, { userId: first.userId });
+      await first.close();
+      first = undefined;
+      // When it starts again from the data dir
+      const again = await startLocalOrg({ schema: 'standard', dataDir });
+      try {
+        // Then the deployed object, its record and the permission set (once) are there
+        expect(again.db.schema.get('Territory__c')?.fields.has('quota__c')).toBe(true);
+        expect(again.db.query(`SELECT Name, Quota_In_K__c FROM Territory__c WHERE Id = '${id}'`).records[0]).toMatchObject({ Name: 'Kept', Quota_In_K__c: 5 });
+        expect(again.db.query("SELECT Id FROM PermissionSet WHERE Name = 'Territory_Admin'").totalSize).toBe(1);
+        expect(again.metadata.store.get('PermissionSet', 'Territory_Admin')).toBeDefined();
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('fails a deploy whose zip is not a zip, with the error on the result', async () => {

@@ -35,8 +35,11 @@ export interface DeployEnv {
 export interface DeployPlan {
   successes: DeployMessage[];
   failures: DeployMessage[];
-  /** Applies the deploy to the org; only call when there are no failures. */
-  commit(): void;
+  /**
+   * Applies the deploy to the org; only call when there are no failures. `records: false`
+   * leaves out the PermissionSet/StaticResource records (a replay under a loaded snapshot).
+   */
+  commit(opts?: { records?: boolean }): void;
 }
 
 /** Field types a CustomField may have (Metadata API names). */
@@ -418,14 +421,15 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
   return {
     successes,
     failures,
-    commit(): void {
+    commit(opts: { records?: boolean } = {}): void {
       // Permission sets and static resources become records (trusted load: BodyLength and
       // the like are read-only to the API but set by the platform), keeping their ids.
-      for (const r of records) {
+      for (const r of opts.records === false ? [] : records) {
         const existing = db.query(`SELECT Id, CreatedDate, CreatedById FROM ${r.sobject} WHERE Name = '${r.name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).records[0];
-        const system = { LastModifiedDate: createdDate, SystemModstamp: createdDate, LastModifiedById: userId };
+        const by = userId || null; // no user yet when deploys are replayed at start
+        const system = { LastModifiedDate: createdDate, SystemModstamp: createdDate, LastModifiedById: by };
         if (existing) db.load(r.sobject, [{ ...r.fields, ...system, Id: existing.Id, CreatedDate: existing.CreatedDate, CreatedById: existing.CreatedById }]);
-        else db.load(r.sobject, [{ ...r.fields, ...system, CreatedDate: createdDate, CreatedById: userId }]);
+        else db.load(r.sobject, [{ ...r.fields, ...system, CreatedDate: createdDate, CreatedById: by }]);
       }
       const live = db.schema;
       for (const name of touchedObjects) {

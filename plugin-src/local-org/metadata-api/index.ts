@@ -11,7 +11,11 @@
  * Deploys run one at a time in a queue with async ids `0Af...`: Pending → InProgress →
  * Succeeded / Failed (all or nothing, see deploy.ts) or Canceled.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { makeId } from '../../domain/ids.js';
+import type { Database } from '../database.js';
 import type { OrgContext } from '../http/context.js';
 import { errorReply, json, type Reply, type Request, type Router } from '../http/kit.js';
 import { planDeploy } from './deploy.js';
@@ -33,18 +37,53 @@ interface DeployJob {
 const SOAP_PATH = /^\/services\/Soap\/m\/(\d+\.\d+)(?:\/[^/]+)?$/;
 const V = '/services/data/v(?<version>\\d+\\.\\d+)';
 
+/** Where applied deploys are kept under `--data-dir`, replayed at start (the schema they built is not in the snapshot). */
+export const DEPLOYS_DIR = 'deploys';
+
+/**
+ * Re-applies the deploys kept in `dataDir` (oldest first) to a fresh database: the schema and
+ * stored components always, the PermissionSet/StaticResource records only when `records`
+ * (i.e. when no snapshot will bring them). Returns how many deploys were replayed.
+ */
+export async function replayDeploys(dataDir: string, db: Database, store: MetadataStore, opts: { records: boolean }): Promise<number> {
+  let files: string[];
+  try {
+    files = (await readdir(join(dataDir, DEPLOYS_DIR))).filter((f) => f.endsWith('.zip')).sort();
+  } catch {
+    return 0;
+  }
+  for (const f of files) {
+    const plan = planDeploy(readDeployZip(await readFile(join(dataDir, DEPLOYS_DIR, f))), { db, store, userId: '', now: new Date() });
+    if (plan.failures.length) throw new Error(`${f} no longer deploys: ${plan.failures.map((m) => `${m.fullName}: ${m.problem}`).join('; ')}`);
+    plan.commit({ records: opts.records });
+  }
+  return files.length;
+}
+
+export interface MetadataApiOptions {
+  /** Keep applied deploys here (`--data-dir`), see replayDeploys. */
+  dataDir?: string;
+  /** The store, when deploys were replayed into one at start. */
+  store?: MetadataStore;
+  /** Delay before a queued deploy starts (lets clients see Pending/InProgress as with Salesforce). */
+  startDelayMs?: number;
+}
+
 export class MetadataApi {
-  public readonly store = new MetadataStore();
+  public readonly store: MetadataStore;
   private readonly jobs = new Map<string, DeployJob>();
   private readonly queue: DeployJob[] = [];
   private running = false;
   private seq = 0;
+  private readonly startDelayMs: number;
 
   public constructor(
     private readonly ctx: OrgContext,
-    /** Delay before a queued deploy starts (lets clients see Pending/InProgress as with Salesforce). */
-    private readonly startDelayMs = 20
-  ) {}
+    private readonly opts: MetadataApiOptions = {}
+  ) {
+    this.store = opts.store ?? new MetadataStore();
+    this.startDelayMs = opts.startDelayMs ?? 20;
+  }
 
   /** True for the SOAP endpoint, which authenticates by the session id in the envelope. */
   public isSoap(path: string): boolean {
@@ -158,7 +197,14 @@ export class MetadataApi {
     r.numberComponentErrors = plan.failures.length;
     r.numberComponentsDeployed = plan.successes.length;
     const ok = plan.failures.length === 0;
-    if (ok && !job.options.checkOnly) plan.commit();
+    if (ok && !job.options.checkOnly) {
+      plan.commit();
+      if (this.opts.dataDir) {
+        const dir = join(this.opts.dataDir, DEPLOYS_DIR);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${r.id}.zip`), job.zip);
+      }
+    }
     this.finish(job, { status: ok ? 'Succeeded' : 'Failed', success: ok });
   }
 
