@@ -9,7 +9,7 @@
  *   (b)  our apply engine (lib/ownership/apply.js) on the same footing: time inside one process
  *   (b') `channel ownership apply --plan DIR` as a user runs it: whole process, with CLI start-up,
  *        and its peak RSS
- *   (c)  `sf data update bulk` of the same CSV (stock CLI, polls every 5 s), whole process
+ *   (c)  `sf data update bulk` of the same CSV (stock CLI, node_modules, polls every 5 s), whole process
  *
  * Usage: npm run build && node_modules/.bin/node scripts/bench-ownership-apply.mjs [N] [--skip-sf]
  */
@@ -22,7 +22,8 @@ import { createInterface } from 'node:readline';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');
-const SF = join(ROOT, 'node_modules', '.bin', 'sf');
+// The stock sf CLI, run on the project's Node 22 (its undici needs it).
+const SF = join(ROOT, 'node_modules', '@salesforce', 'cli', 'bin', 'run.js');
 const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 100_000);
 const skipSf = process.argv.includes('--skip-sf');
 const work = mkdtempSync(join(tmpdir(), 'bench-apply-'));
@@ -100,8 +101,9 @@ async function main() {
       record("(b') channel ownership apply, whole process", b2.ms, `exit ${b2.code}, peak RSS ${b2.rssMb?.toFixed(0)} MB`);
       await reset();
       if (!skipSf && existsSync(SF)) {
-        const c = await run(SF, ['data', 'update', 'bulk', '--sobject', 'Account', '--file', toBob, '--wait', '30', '--target-org', 'bench', '--json']);
+        const c = await run(NODE, [SF, 'data', 'update', 'bulk', '--sobject', 'Account', '--file', toBob, '--wait', '30', '--target-org', 'bench', '--json']);
         record('(c)  sf data update bulk, whole process (5 s poll)', c.ms, `exit ${c.code}`);
+        if (c.code !== 0) console.log(`     sf said: ${(c.stdout || c.stderr).replace(/\s+/g, ' ').slice(0, 400)}`);
         await reset();
       }
     }

@@ -97,7 +97,7 @@ export interface OwnershipRunOptions {
   maxRetryRounds?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
-  /** From this many records to read, the owner snapshot uses a Bulk query rather than REST pages (default 50,000). */
+  /** From this many records to read, the owner snapshot uses a Bulk query rather than REST pages (default 200,000). */
   bulkQueryFrom?: number;
   /** Owner-update jobs in flight at once per object (default 2). */
   jobConcurrency?: number;
@@ -572,7 +572,7 @@ class OwnershipRun {
     }
     if (owned > entry.rows * 2 + 10_000) return undefined;
     // REST pages answer sooner for up to a few tens of thousands of records; beyond, one Bulk query job.
-    return readCurrentOwnersByOwner(this.bulk, entry.sobject, undefined, owners, { useBulk: owned > (this.opts.bulkQueryFrom ?? 50_000) });
+    return readCurrentOwnersByOwner(this.bulk, entry.sobject, undefined, owners, { useBulk: owned > (this.opts.bulkQueryFrom ?? 200_000) });
   }
 
   private writeOwnerFailures(sobject: string, rel: string, rows: { item: PlanRow; failure: RowFailure }[]): number {

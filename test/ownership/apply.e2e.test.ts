@@ -357,3 +357,44 @@ describe('drift, concurrency, undo and status (end to end)', () => {
     expect([...new Set(owners(org.db, 'Account', book.accounts).values())]).toEqual([USERS.alice]);
   });
 });
+
+describe('rows that fail for good (end to end)', () => {
+  it('exits non-zero naming the failure CSV, with the reason per row; after the fix a re-run moves exactly those rows', async () => {
+    const org = await withLocalOrg();
+    try {
+      // Given a plan giving 6 accounts to Bob, and Bob deactivated after the plan was made
+      const book = loadBook(org.db, 6);
+      const dir = planDir();
+      await planAliceToBob(org, dir, []);
+      org.db.update('User', USERS.bob, { IsActive: false }, { userId: org.userId });
+
+      // When apply runs
+      const run = await startCli(org, ['apply', '--plan', dir, '--json']).done;
+
+      // Then it exits 1, says Failed, and the failure CSV gives each row's error and what to do
+      expect(run.code).toBe(1);
+      const { status, result } = JSON.parse(run.stdout) as { status: number; result: OwnershipRunResult };
+      expect(status).toBe(1);
+      expect(result.status).toBe('Failed');
+      expect(result.objects[0]).toMatchObject({ sobject: 'Account', planned: 6, succeeded: 0, failed: 6 });
+      expect(result.failureFiles).toEqual([join(dir, 'results', 'failures-Account.csv')]);
+      const failures = readFileSync(result.failureFiles[0], 'utf8');
+      expect(failures.split('\n')[0]).toBe('Id,AccountId,PreviousOwnerId,PlannedOwnerId,ErrorCode,Error,WhatToDo,JobId');
+      expect(csvRows(result.failureFiles[0]).map((r) => r[4])).toEqual(Array(6).fill('INACTIVE_OWNER_OR_USER'));
+      expect(failures).toContain('Activate the user or plan another owner');
+      expect([...new Set(owners(org.db, 'Account', book.accounts).values())]).toEqual([USERS.alice]);
+
+      // When Bob is active again and apply runs again
+      org.db.update('User', USERS.bob, { IsActive: true }, { userId: org.userId });
+      const again = await applyPlan(await org.connection(), { planDir: dir });
+
+      // Then the six accounts move and the failure CSV is empty again
+      expect(again.status).toBe('Succeeded');
+      expect(again.objects[0]).toMatchObject({ succeeded: 6, failed: 0 });
+      expect([...new Set(owners(org.db, 'Account', book.accounts).values())]).toEqual([USERS.bob]);
+      expect(csvRows(join(dir, 'results', 'failures-Account.csv'))).toEqual([]);
+    } finally {
+      await org.close();
+    }
+  });
+});
