@@ -1,12 +1,13 @@
 /**
  * The admin's path with the stock sf CLI (npm @salesforce/cli) against a local org started
- * with only the standard objects: log in, `project deploy start --dry-run`, deploy force-app,
- * `project deploy report`, `org assign permset`, `data query` of a custom field; then a broken
- * copy of force-app (formula naming an unknown field, lookup to a missing object, malformed
- * XML) that must fail with the component errors and change nothing, and a copy with one more
- * field that must appear in describe after a redeploy.
+ * with only the standard objects: log in, deploy force-app, `project deploy report`,
+ * `org assign permset`, `data query` of a custom field; a copy with one more field validated
+ * with `--dry-run` (nothing applied) and then deployed (the field appears in describe); a
+ * broken copy (formula naming an unknown field, lookup to a missing object, malformed XML)
+ * that must fail with the component errors and change nothing.
  *
- * Each CLI command costs several seconds of start-up, so independent commands run side by side.
+ * Each CLI command costs seconds of start-up (more on a loaded machine), so the independent
+ * commands run side by side: four steps in sequence instead of eight.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
@@ -114,15 +115,7 @@ describe('the admin deploys force-app with the stock sf CLI', () => {
     expect(login.json.result).toMatchObject({ orgId: org.orgId, username: 'admin@channel-ops.local' });
   });
 
-  it('validates with --dry-run without changing the org, then deploys force-app', async () => {
-    // When the admin validates first
-    const dry = await sf(org, project, ['project', 'deploy', 'start', '--source-dir', 'force-app', '--dry-run', '-o', alias]);
-    expect(dry.json.message ?? '').toBe('');
-    expect(dry.code).toBe(0);
-    expect(dry.json.result).toMatchObject({ status: 'Succeeded', success: true, checkOnly: true, numberComponentErrors: 0 });
-    // Then nothing was deployed
-    expect((await conn.describeGlobal()).sobjects.filter((s) => s.custom)).toEqual([]);
-
+  it('deploys force-app: describe shows the schema, permission sets and resources are records, components are stored', async () => {
     // When the admin deploys
     const deploy = await sf(org, project, ['project', 'deploy', 'start', '--source-dir', 'force-app', '-o', alias]);
     expect(deploy.json.message ?? '').toBe('');
@@ -158,7 +151,7 @@ describe('the admin deploys force-app with the stock sf CLI', () => {
     expect(org.metadata.store.list('Layout')).toHaveLength(5);
   });
 
-  it('reports the deploy, assigns the admin permission set, queries a custom field, and refuses a broken copy', async () => {
+  it('reports the deploy, assigns the admin permission set, queries a custom field, validates a changed copy with --dry-run without applying it, and refuses a broken copy', async () => {
     const schemaBefore = await customSchema(conn);
     await conn.sobject('Account').create({ Name: 'Rehearsal Key Account', Key_Account__c: true, Key_Account_Tier__c: 'Strategic' });
 
@@ -169,12 +162,16 @@ describe('the admin deploys force-app with the stock sf CLI', () => {
     await edit(join(objects, 'Channel_Conflict__c', 'fields', 'Partner__c.field-meta.xml'), '<referenceTo>Account</referenceTo>', '<referenceTo>Missing_Partner__c</referenceTo>');
     await edit(join(broken, DEFAULT, 'layouts', 'MDF_Claim__c-MDF Claim Layout.layout-meta.xml'), '</label>', '</labl>');
     await writeFile(join(objects, 'MDF_Budget__c', 'fields', 'Region__c.field-meta.xml'), regionField('Region__c'));
+    // And a sound copy with that new field
+    const extended = await projectCopy(work, 'extended');
+    await writeFile(join(extended, DEFAULT, 'objects', 'MDF_Budget__c', 'fields', 'Region__c.field-meta.xml'), regionField('Region__c'));
 
-    // When report, assign, query and the broken deploy run
-    const [report, assign, query, brokenDeploy] = await Promise.all([
+    // When report, assign, query, a dry run of the sound copy and the broken deploy run (side by side: independent)
+    const [report, assign, query, dry, brokenDeploy] = await Promise.all([
       sf(org, project, ['project', 'deploy', 'report', '--job-id', deployId, '-o', alias]),
       sf(org, project, ['org', 'assign', 'permset', '--name', 'Channel_Ops_Admin', '-o', alias]),
       sf(org, project, ['data', 'query', '-q', 'SELECT Name, Key_Account__c, Key_Account_Tier__c FROM Account WHERE Key_Account__c = true', '-o', alias]),
+      sf(org, extended, ['project', 'deploy', 'start', '--source-dir', 'force-app', '--dry-run', '-o', alias]),
       sf(org, broken, ['project', 'deploy', 'start', '--source-dir', 'force-app', '-o', alias], { json: false })
     ]);
 
@@ -193,6 +190,12 @@ describe('the admin deploys force-app with the stock sf CLI', () => {
     expect(query.code).toBe(0);
     expect(query.json.result.records).toEqual([expect.objectContaining({ Name: 'Rehearsal Key Account', Key_Account__c: true, Key_Account_Tier__c: 'Strategic' })]);
 
+    // And the dry run validated the new field without deploying it
+    expect(dry.json.message ?? '').toBe('');
+    expect(dry.code).toBe(0);
+    expect(dry.json.result).toMatchObject({ status: 'Succeeded', success: true, checkOnly: true, numberComponentErrors: 0 });
+    expect((dry.json.result.files as { fullName: string }[]).map((f) => f.fullName)).toContain('MDF_Budget__c.Region__c');
+
     // And the broken deploy failed with each component error printed, and changed nothing
     expect(brokenDeploy.code).toBe(1);
     expect(brokenDeploy.stdout).toContain('Component Failures [3]');
@@ -200,12 +203,12 @@ describe('the admin deploys force-app with the stock sf CLI', () => {
     expect(brokenDeploy.stdout).toContain("referenceTo value of 'Missing_Partner__c' does not resolve to a valid sObject type");
     expect(brokenDeploy.stdout).toMatch(/MDF_Claim__c-MDF Claim Layout\s.*Error parsing file: Expected closing tag 'label'/);
     expect(await customSchema(conn)).toEqual(schemaBefore);
+    expect(schemaBefore.MDF_Budget__c.some((f) => f.startsWith('Region__c:'))).toBe(false);
   });
 
   it('brings a field added to force-app into describe on redeploy', async () => {
-    // Given a copy of force-app with one more field
-    const extended = await projectCopy(work, 'extended');
-    await writeFile(join(extended, DEFAULT, 'objects', 'MDF_Budget__c', 'fields', 'Region__c.field-meta.xml'), regionField('Region__c'));
+    // Given the copy of force-app with one more field (validated above)
+    const extended = join(work, 'extended');
 
     // When it is deployed
     const deploy = await sf(org, extended, ['project', 'deploy', 'start', '--source-dir', 'force-app', '-o', alias]);
