@@ -15,6 +15,7 @@
  * Server and client share this process (and its 2 cores), so the scan figure is pessimistic.
  */
 import { performance } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
 import { AuthInfo, Connection } from '@salesforce/core';
 import { generateSynthetic } from '../lib/conflicts/synthetic.js';
 import { computeConflicts, scanConflicts } from '../lib/conflicts/scan.js';
@@ -28,6 +29,11 @@ const arg = (name, fallback) => {
 const sizes = String(arg('--sizes', '100000,1000000')).split(',').map(Number);
 const engineOnly = process.argv.includes('--engine-only');
 const mb = () => Math.round(process.memoryUsage().rss / 1048576);
+/** CPU seconds (user + system) of this process since `from`: less sensitive than wall time to other load. */
+const cpu = (from) => {
+  const u = process.cpuUsage(from);
+  return +((u.user + u.system) / 1e6).toFixed(1);
+};
 
 const results = [];
 for (const accountsWanted of sizes) {
@@ -39,8 +45,10 @@ for (const accountsWanted of sizes) {
   const row = { accounts: data.accounts.length + data.partners.length, opportunities: data.opportunities.length, registrations, lineItems: data.lineItems.length, generateS: +(gen / 1000).toFixed(1) };
 
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   const engine = computeConflicts({ accounts: data.accounts, opportunities: data.opportunities, lineItems: data.lineItems }, data.asOf);
   row.engineS = +((performance.now() - t1) / 1000).toFixed(1);
+  row.engineCpuS = cpu(c1);
   row.engineComparisons = engine.matching.comparisons;
   row.engineConflicts = engine.conflicts.length;
   row.rssMbAfterEngine = mb();
@@ -60,6 +68,7 @@ for (const accountsWanted of sizes) {
       const conn = await Connection.create({ authInfo });
       const stages = [];
       const ts = performance.now();
+      const cs = process.cpuUsage();
       let last = ts;
       const scan = await scanConflicts(conn, {
         asOf: data.asOf,
@@ -70,6 +79,7 @@ for (const accountsWanted of sizes) {
         }
       });
       row.scanS = +((performance.now() - ts) / 1000).toFixed(1);
+      row.scanCpuS = cpu(cs); // client and in-process org server together
       row.scanMatchedAccounts = scan.matching.records;
       row.scanConflicts = scan.conflicts.length;
       row.scanStages = stages.join(' | ');
@@ -89,6 +99,7 @@ for (const accountsWanted of sizes) {
       await org.close();
     }
   }
+  row.loadAvg1m = +loadavg()[0].toFixed(1);
   results.push(row);
   console.log(JSON.stringify(row));
   data.accounts.length = 0;
@@ -96,5 +107,13 @@ for (const accountsWanted of sizes) {
 if (results.length >= 2) {
   const [a, b] = results;
   const ratio = (k) => (a[k] && b[k] ? +(b[k] / a[k]).toFixed(2) : null);
-  console.log(JSON.stringify({ dataRatio: +(b.accounts / a.accounts).toFixed(2), engineTimeRatio: ratio('engineS'), scanTimeRatio: ratio('scanS') }));
+  console.log(
+    JSON.stringify({
+      dataRatio: +(b.accounts / a.accounts).toFixed(2),
+      engineTimeRatio: ratio('engineS'),
+      engineCpuRatio: ratio('engineCpuS'),
+      scanTimeRatio: ratio('scanS'),
+      scanCpuRatio: ratio('scanCpuS')
+    })
+  );
 }

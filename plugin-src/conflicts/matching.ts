@@ -59,9 +59,8 @@ export function nameSimilarity(a: NormalizedName, b: NormalizedName, minTokenSim
   const used = new Uint8Array(b.tokens.length);
   let matched = 0;
   // Align longer tokens first: they carry more identity.
-  const order = a.tokens.map((_, i) => i).sort((x, y) => a.tokens[y].length - a.tokens[x].length);
-  for (const i of order) {
-    const ta = a.tokens[i];
+  const order = a.longestFirst ?? [...a.tokens].sort((x, y) => y.length - x.length);
+  for (const ta of order) {
     let best = 0;
     let bestJ = -1;
     for (let j = 0; j < b.tokens.length; j++) {
@@ -103,8 +102,8 @@ export interface MatchEvidence {
 
 /** Combines name, domain, phone, postal code and country into one score (0..1). */
 export function compareCustomers(a: CustomerProfile, b: CustomerProfile, config: MatchingConfig = DEFAULT_MATCHING): MatchEvidence {
-  const name = nameSimilarity(a.name, b.name, config.tokenSimilarity);
   const sameDomain = !!a.domain && a.domain === b.domain;
+  const name = nameSimilarity(a.name, b.name, config.tokenSimilarity);
   const differentDomain = !!a.domain && !!b.domain && a.domain !== b.domain;
   const samePhone = !!a.phone && a.phone === b.phone;
   const samePostalCode = !!a.postalCode && a.postalCode === b.postalCode;
@@ -232,12 +231,22 @@ export function clusterCustomers(
     if (profiles[i].domain) domainsOf.set(i, [profiles[i].domain as string]);
     if (profiles[i].countries.length > 0) countriesOf.set(i, profiles[i].countries);
   }
+  // An upper bound of the score without the costly name comparison: names whose lengths
+  // differ this much cannot reach the threshold unless domain or phone agree.
+  const cannotReach = (a: CustomerProfile, b: CustomerProfile): boolean => {
+    if ((a.domain && a.domain === b.domain) || (a.phone && a.phone === b.phone)) return false;
+    const la = a.name.compact.length;
+    const lb = b.name.compact.length;
+    const nameBound = Math.abs(la - lb) <= 2 ? 1 : (2 * Math.min(la, lb)) / (la + lb);
+    return nameBound + config.postalCodeBonus < config.threshold;
+  };
   const disjoint = (a: string[] | undefined, b: string[] | undefined): boolean => !!a && !!b && !a.some((x) => b.includes(x));
   const tryPair = (i: number, j: number): void => {
     const ri = uf.find(i);
     const rj = uf.find(j);
     if (ri === rj) return;
     stats.comparisons++;
+    if (cannotReach(profiles[i], profiles[j])) return;
     if (!isSameCustomer(compareCustomers(profiles[i], profiles[j], config), config)) return;
     if (disjoint(domainsOf.get(ri), domainsOf.get(rj)) && disjoint(countriesOf.get(ri), countriesOf.get(rj))) return;
     uf.union(ri, rj);
@@ -267,14 +276,10 @@ export function clusterCustomers(
       // together. Such blocks are skipped.
       if (skipOversized.has(block)) continue;
       // Suffix blocks are ordered by the reversed name, so names ending alike sit together.
-      const reversed = block.length > 0 && blockKeyOf.get(block) === 'e';
-      const sortKey = (i: number): string => (reversed ? [...profiles[i].name.compact].reverse().join('') : profiles[i].name.compact);
-      const keys = new Map<number, string>(block.map((i) => [i, sortKey(i)]));
-      const sorted = [...block].sort((x, y) => {
-        const kx = keys.get(x) as string;
-        const ky = keys.get(y) as string;
-        return kx < ky ? -1 : kx > ky ? 1 : x - y;
-      });
+      const reversed = blockKeyOf.get(block) === 'e';
+      const keyed = block.map((i) => ({ i, k: reversed ? [...profiles[i].name.compact].reverse().join('') : profiles[i].name.compact }));
+      keyed.sort((x, y) => (x.k < y.k ? -1 : x.k > y.k ? 1 : x.i - y.i));
+      const sorted = keyed.map((e) => e.i);
       const w = config.neighbourhoodWindow;
       for (let x = 0; x < sorted.length; x++) {
         const end = Math.min(sorted.length, x + 1 + w);

@@ -67,6 +67,8 @@ export interface NormalizedName {
   compact: string;
   /** The legal forms removed from the end, as written after folding ("gmbh", "spa"). */
   legalForms: string[];
+  /** The tokens, longest first (the order matching aligns them in). */
+  longestFirst: string[];
 }
 
 function endsWithSequence(tokens: string[], seq: string[]): boolean {
@@ -105,7 +107,8 @@ export function normalizeCompanyName(name: string | null | undefined): Normalize
     }
   }
   if (tokens.length === 0) tokens = raw;
-  return { tokens, text: tokens.join(' '), compact: tokens.join(''), legalForms };
+  const longestFirst = [...tokens].sort((x, y) => y.length - x.length);
+  return { tokens, text: tokens.join(' '), compact: tokens.join(''), legalForms, longestFirst };
 }
 
 const ENGLISH_LIMITED = ['gb', 'ie', 'in', 'au', 'nz', 'hk', 'sg', 'za', 'ca', 'us'];

@@ -243,7 +243,8 @@ function normalizeCompanyName(name) {
     }
   }
   if (tokens.length === 0) tokens = raw;
-  return { tokens, text: tokens.join(" "), compact: tokens.join(""), legalForms };
+  const longestFirst = [...tokens].sort((x, y) => y.length - x.length);
+  return { tokens, text: tokens.join(" "), compact: tokens.join(""), legalForms, longestFirst };
 }
 var ENGLISH_LIMITED = ["gb", "ie", "in", "au", "nz", "hk", "sg", "za", "ca", "us"];
 var GERMAN = ["de", "at", "ch"];
@@ -754,9 +755,8 @@ function nameSimilarity(a, b, minTokenSimilarity = DEFAULT_MATCHING.tokenSimilar
   const total = a.compact.length + b.compact.length;
   const used = new Uint8Array(b.tokens.length);
   let matched = 0;
-  const order = a.tokens.map((_, i) => i).sort((x, y) => a.tokens[y].length - a.tokens[x].length);
-  for (const i of order) {
-    const ta = a.tokens[i];
+  const order = a.longestFirst ?? [...a.tokens].sort((x, y) => y.length - x.length);
+  for (const ta of order) {
     let best = 0;
     let bestJ = -1;
     for (let j = 0; j < b.tokens.length; j++) {
@@ -785,8 +785,8 @@ function nameSimilarity(a, b, minTokenSimilarity = DEFAULT_MATCHING.tokenSimilar
   return Math.max(tokenScore, compactScore >= 0.9 ? compactScore : 0);
 }
 function compareCustomers(a, b, config = DEFAULT_MATCHING) {
-  const name = nameSimilarity(a.name, b.name, config.tokenSimilarity);
   const sameDomain = !!a.domain && a.domain === b.domain;
+  const name = nameSimilarity(a.name, b.name, config.tokenSimilarity);
   const differentDomain = !!a.domain && !!b.domain && a.domain !== b.domain;
   const samePhone = !!a.phone && a.phone === b.phone;
   const samePostalCode = !!a.postalCode && a.postalCode === b.postalCode;
@@ -874,12 +874,20 @@ function clusterCustomers(accounts, config = DEFAULT_MATCHING) {
     if (profiles[i].domain) domainsOf.set(i, [profiles[i].domain]);
     if (profiles[i].countries.length > 0) countriesOf.set(i, profiles[i].countries);
   }
+  const cannotReach = (a, b) => {
+    if (a.domain && a.domain === b.domain || a.phone && a.phone === b.phone) return false;
+    const la = a.name.compact.length;
+    const lb = b.name.compact.length;
+    const nameBound = Math.abs(la - lb) <= 2 ? 1 : 2 * Math.min(la, lb) / (la + lb);
+    return nameBound + config.postalCodeBonus < config.threshold;
+  };
   const disjoint = (a, b) => !!a && !!b && !a.some((x) => b.includes(x));
   const tryPair = (i, j) => {
     const ri = uf.find(i);
     const rj = uf.find(j);
     if (ri === rj) return;
     stats.comparisons++;
+    if (cannotReach(profiles[i], profiles[j])) return;
     if (!isSameCustomer(compareCustomers(profiles[i], profiles[j], config), config)) return;
     if (disjoint(domainsOf.get(ri), domainsOf.get(rj)) && disjoint(countriesOf.get(ri), countriesOf.get(rj))) return;
     uf.union(ri, rj);
@@ -905,14 +913,10 @@ function clusterCustomers(accounts, config = DEFAULT_MATCHING) {
     } else {
       stats.oversizedBlocks++;
       if (skipOversized.has(block)) continue;
-      const reversed = block.length > 0 && blockKeyOf.get(block) === "e";
-      const sortKey = (i) => reversed ? [...profiles[i].name.compact].reverse().join("") : profiles[i].name.compact;
-      const keys = new Map(block.map((i) => [i, sortKey(i)]));
-      const sorted = [...block].sort((x, y) => {
-        const kx = keys.get(x);
-        const ky = keys.get(y);
-        return kx < ky ? -1 : kx > ky ? 1 : x - y;
-      });
+      const reversed = blockKeyOf.get(block) === "e";
+      const keyed = block.map((i) => ({ i, k: reversed ? [...profiles[i].name.compact].reverse().join("") : profiles[i].name.compact }));
+      keyed.sort((x, y) => x.k < y.k ? -1 : x.k > y.k ? 1 : x.i - y.i);
+      const sorted = keyed.map((e) => e.i);
       const w = config.neighbourhoodWindow;
       for (let x = 0; x < sorted.length; x++) {
         const end = Math.min(sorted.length, x + 1 + w);
