@@ -112,6 +112,13 @@ describe('WHERE', () => {
     expect(names(`SELECT Name FROM Account WHERE Name LIKE 'a%'`)).toEqual(['Acme GmbH']);
     expect(names(`SELECT Name FROM Account WHERE Name LIKE '_lobex'`)).toEqual(['Globex']);
     expect(names(`SELECT Name FROM Account WHERE Name = 'O\\'Brien'`)).toEqual([]);
+    const odd = db.insert('Account', { Name: "O'Brien 100% _x_" }, ctx);
+    expect(names(`SELECT Name FROM Account WHERE Name = 'O\\'Brien 100% _x_'`)).toEqual(["O'Brien 100% _x_"]);
+    expect(names(`SELECT Name FROM Account WHERE Name LIKE '%100\\%%'`)).toEqual(["O'Brien 100% _x_"]);
+    // an escaped _ is a literal underscore, not "any character" (which would match "100")
+    expect(names(`SELECT Name FROM Account WHERE Name LIKE '%1\\_0%'`)).toEqual([]);
+    expect(names(`SELECT Name FROM Account WHERE Name LIKE '%1_0%'`)).toEqual(["O'Brien 100% _x_"]);
+    db.delete('Account', odd, ctx);
   });
 
   it('filters numbers, booleans, nulls, 15-character ids and relationship paths', () => {

@@ -258,10 +258,17 @@ function eq(f: FieldDef, a: unknown, b: unknown): boolean {
   return compare(f, a, b) === 0;
 }
 
+/** A LIKE pattern (still SOQL-escaped) as a case-insensitive regular expression. */
 function likeRegex(pattern: string): RegExp {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
+    let c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) {
+      c = pattern[++i];
+      const unescaped = ({ n: '\n', t: '\t', r: '\r' } as Record<string, string>)[c] ?? c;
+      re += unescaped.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      continue;
+    }
     if (c === '%') re += '.*';
     else if (c === '_') re += '.';
     else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -421,7 +428,9 @@ function compileCondition(env: Env, table: Table, c: Condition, hints: IndexHint
       };
     }
     case 'LIKE': {
-      const re = likeRegex(String(v0 ?? ''));
+      // from the raw literal, so that \% and \_ stay literal characters
+      const raw = String(rawValues[0] ?? '');
+      const re = likeRegex(raw.startsWith("'") && raw.endsWith("'") && raw.length >= 2 ? raw.slice(1, -1) : raw);
       return (row) => {
         const v = getter(row);
         return v !== null && v !== undefined && re.test(String(v));
