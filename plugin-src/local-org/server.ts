@@ -15,6 +15,7 @@ import { FaultController, type FaultConfig } from './faults.js';
 import { DEFAULT_LIMITS, QueryCursors, Stats, type Limits, type OrgContext } from './http/context.js';
 import { delay, errorReply, fromError, json, normalisePath, Router, type Reply, type Request } from './http/kit.js';
 import { registerRest } from './http/rest.js';
+import { registerUiApi } from './ui-api/index.js';
 import { IngestJobs } from './bulk/ingest.js';
 import { QueryJobs } from './bulk/query.js';
 import { loadSnapshot, readSnapshotMeta, saveSnapshot } from './persistence.js';
@@ -128,6 +129,7 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
   };
 
   const router = new Router();
+  registerUiApi(router, ctx);
   registerRest(router, ctx);
   new IngestJobs(ctx).register(router);
   new QueryJobs(ctx).register(router);

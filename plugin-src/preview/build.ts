@@ -1,0 +1,136 @@
+/**
+ * Builds the preview bundle: our Lightning Web Components (force-app), the base components
+ * of the `lightning-base-components` package and the preview runtime (the `lightning/*`
+ * modules Lightning Experience provides), compiled by the LWC compiler through rollup.
+ */
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rollup, type Plugin } from 'rollup';
+import lwc from '@lwc/rollup-plugin';
+
+export interface PreviewBundle {
+  code: string;
+  /** Component bundle names (force-app lwc folders) in the bundle. */
+  components: string[];
+  durationMs: number;
+}
+
+/** Where the runtime's LWC modules live (sources, not compiled by tsc). */
+export function runtimeDir(): string {
+  // lib/preview/build.js and plugin-src/preview/build.ts both sit two levels under the root
+  return fileURLToPath(new URL('../../plugin-src/preview/runtime', import.meta.url));
+}
+
+const ICON_LIBRARIES = ['', 'Action', 'Custom', 'Doctype', 'Standard', 'Utility'].flatMap((k) => [
+  `iconSvgTemplates${k}`,
+  `iconSvgTemplates${k}Rtl`
+]);
+
+const camel = (s: string): string => s.replace(/[^A-Za-z0-9]/g, '_');
+
+/**
+ * Salesforce's scoped modules that Lightning resolves per org and user: the running user,
+ * their permissions, schema references, custom labels. Values come from the page's boot data.
+ */
+function salesforceScopedModules(labels: Record<string, string>): Plugin {
+  const PREFIX = '\0sf:';
+  return {
+    name: 'channel-ops-salesforce-scoped-modules',
+    resolveId(id) {
+      if (/^@salesforce\/(user|userPermission|customPermission|schema|label\/c\.)/.test(id)) return PREFIX + id;
+      if (id === 'preview:components') return PREFIX + id;
+      return null;
+    },
+    load(id) {
+      if (!id.startsWith(PREFIX)) return null;
+      const name = id.slice(PREFIX.length);
+      const boot = 'const boot = (typeof window !== "undefined" && window.__CHANNEL_OPS_PREVIEW__) || {};';
+      if (name === '@salesforce/user/Id') return `${boot}\nexport default boot.userId;`;
+      if (name === '@salesforce/user/isGuest') return 'export default false;';
+      let m = /^@salesforce\/(userPermission|customPermission)\/(.+)$/.exec(name);
+      if (m) return `${boot}\nexport default (boot.${m[1]}s || {})[${JSON.stringify(m[2])}] === true;`;
+      m = /^@salesforce\/schema\/([^.]+)(?:\.(.+))?$/.exec(name);
+      if (m) {
+        return m[2]
+          ? `export default { objectApiName: ${JSON.stringify(m[1])}, fieldApiName: ${JSON.stringify(m[2])} };`
+          : `export default { objectApiName: ${JSON.stringify(m[1])} };`;
+      }
+      m = /^@salesforce\/label\/c\.(.+)$/.exec(name);
+      if (m) return `export default ${JSON.stringify(labels[m[1]] ?? m[1])};`;
+      return null;
+    }
+  };
+}
+
+/** Replaces build-time constants the LWC engine and base components read. */
+function constants(): Plugin {
+  return {
+    name: 'channel-ops-constants',
+    transform(code) {
+      if (!code.includes('import.meta.env') && !code.includes('process.env.NODE_ENV')) return null;
+      return {
+        code: code
+          .replace(/import\.meta\.env\.SSR/g, 'false')
+          .replace(/import\.meta\.env\.DEV/g, 'false')
+          .replace(/process\.env\.NODE_ENV/g, '"production"'),
+        map: null
+      };
+    }
+  };
+}
+
+export interface BuildOptions {
+  forceAppDir: string;
+  /** Component bundles to include (default: every bundle with an html template). */
+  components?: string[];
+  labels?: Record<string, string>;
+}
+
+export async function buildPreviewBundle(opts: BuildOptions): Promise<PreviewBundle> {
+  const started = Date.now();
+  const lwcDir = join(opts.forceAppDir, 'main', 'default', 'lwc');
+  const components =
+    opts.components ??
+    readdirSync(lwcDir).filter((name) => existsSync(join(lwcDir, name, `${name}.html`)));
+  const entry = [
+    ...components.map((c) => `import ${camel(c)} from 'c/${c}';`),
+    `export const COMPONENTS = { ${components.map((c) => `${JSON.stringify(c)}: ${camel(c)}`).join(', ')} };`
+  ].join('\n');
+  const runtime = runtimeDir();
+  const virtualEntry: Plugin = {
+    name: 'channel-ops-preview-entry',
+    resolveId: (id) => (id === 'preview:components' ? '\0preview:components' : null),
+    load: (id) => (id === '\0preview:components' ? entry : null)
+  };
+  const bundle = await rollup({
+    input: join(runtime, 'shell.js'),
+    plugins: [
+      virtualEntry,
+      salesforceScopedModules(opts.labels ?? {}),
+      constants(),
+      lwc({
+        rootDir: runtime,
+        modules: [
+          // the preview runtime first: it provides what only Lightning Experience has
+          { dir: runtime },
+          // SLDS sprites instead of the inline icon template libraries (much faster build, smaller page)
+          ...ICON_LIBRARIES.map((name) => ({ name: `lightning/${name}`, path: join(runtime, 'iconSprites.js') })),
+          // force-app's bundles are the `c` namespace (source format has no namespace folder)
+          ...readdirSync(lwcDir)
+            .filter((name) => existsSync(join(lwcDir, name, `${name}.js`)))
+            .map((name) => ({ name: `c/${name}`, path: join(lwcDir, name, `${name}.js`) })),
+          { npm: 'lightning-base-components' }
+        ],
+        apiVersion: 64
+      } as Parameters<typeof lwc>[0])
+    ],
+    onwarn(warning, warn) {
+      if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'THIS_IS_UNDEFINED') return;
+      warn(warning);
+    }
+  });
+  const { output } = await bundle.generate({ format: 'iife', name: 'ChannelOpsPreview', inlineDynamicImports: true });
+  await bundle.close();
+  return { code: output[0].code, components, durationMs: Date.now() - started };
+}
