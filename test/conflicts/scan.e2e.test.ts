@@ -138,6 +138,15 @@ describe('channel conflicts scan / check against the local org', () => {
     expect(run.json.result.written.autoResolved).toBeGreaterThanOrEqual(1);
     expect(run.json.result.written.untouched).toBeGreaterThanOrEqual(1);
     expect(after.size).toBe(rows.length);
+
+    // And when the deal is reopened, the next scan puts the same conflict back to Open (no new record)
+    org.db.update('Opportunity', gone.Opportunity__c, { StageName: 'Prospecting' }, { userId: org.userId });
+    const again = await runCli(org, ['scan', '--as-of', data.asOf, '--write']);
+    expect(again.json.result.written.created).toBe(0);
+    const reopened = new Map(conflictRows(org).map((r) => [r.Id, r]));
+    expect(reopened.get(gone.Id)?.Status__c).toBe('Open');
+    expect(reopened.get(resolved.Id)?.Status__c).toBe('Resolved');
+    expect(reopened.size).toBe(rows.length);
   });
 
   it('check --opportunity shows the conflicts of one deal, with their status in the org', async () => {
