@@ -71,7 +71,10 @@ const afterLoad = memory();
 // In-process owner updates through the full platform path (validation, owner checks, teams, audit fields).
 // The ids and owners arrive parsed (as from a CSV or JSON body), so they are made up front.
 const ctx = { userId: users[0].Id, now: new Date() };
-const work = Array.from({ length: UPDATES }, (_, i) => [JSON.parse(JSON.stringify(makeId('001', ((i * 7919) % N) + 1, 'SED'))), users[(i + 1) % USERS].Id]);
+const work = Array.from({ length: UPDATES }, (_, i) => [
+  JSON.parse(JSON.stringify(makeId('001', ((i * 7919) % N) + 1, 'SED'))),
+  users[(i + 1) % USERS].Id
+]);
 t = performance.now();
 const cpu0 = process.cpuUsage();
 for (const [id, owner] of work) db.update('Account', id, { OwnerId: owner }, ctx);
@@ -91,7 +94,9 @@ t = performance.now();
 const countAll = db.query('SELECT COUNT() FROM Account').totalSize;
 const countMs = performance.now() - t;
 t = performance.now();
-db.query("SELECT Id, Name, Owner.Name FROM Account WHERE BillingCity = 'Graz' AND Key_Account__c = true LIMIT 2000");
+db.query(
+  "SELECT Id, Name, Owner.Name FROM Account WHERE BillingCity = 'Graz' AND Key_Account__c = true LIMIT 2000"
+);
 const scanQueryMs = performance.now() - t;
 const afterAll = memory();
 

@@ -111,21 +111,20 @@ function now(ctx: Ctx | undefined): number {
 
 function rowConstructor(fields: FieldDef[]): () => Row {
   // One shape per object keeps 1M rows compact and property access fast.
-  const body = fields.map((f) => `this[${JSON.stringify(f.name)}] = ${f.type === 'boolean' ? 'false' : 'null'};`).join('\n');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const body = fields
+    .map((f) => `this[${JSON.stringify(f.name)}] = ${f.type === 'boolean' ? 'false' : 'null'};`)
+    .join('\n');
   const Ctor = new Function(body) as unknown as new () => Row;
   return () => new Ctor();
 }
 
 function rowCloner(fields: FieldDef[]): (row: Row) => Row {
   const body = `return {${fields.map((f) => `${JSON.stringify(f.name)}: r[${JSON.stringify(f.name)}]`).join(', ')}};`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function('r', body) as (row: Row) => Row;
 }
 
 function rowAssigner(fields: FieldDef[]): (target: Row, source: Row) => void {
   const body = fields.map((f) => `t[${JSON.stringify(f.name)}] = s[${JSON.stringify(f.name)}];`).join('\n');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function('t', 's', body) as (target: Row, source: Row) => void;
 }
 
@@ -158,7 +157,12 @@ export class Database {
   public insert(sobject: string, fields: Row, ctx: Ctx): string {
     const table = this.writableTable(sobject);
     if (table.def.createable === false) {
-      throw new SalesforceError('INVALID_TYPE', `entity type ${table.def.name} does not support insert`, [], 400);
+      throw new SalesforceError(
+        'INVALID_TYPE',
+        `entity type ${table.def.name} does not support insert`,
+        [],
+        400
+      );
     }
     return this.transaction(() => this.save(table, undefined, fields, ctx));
   }
@@ -169,18 +173,37 @@ export class Database {
     this.transaction(() => this.save(table, existing, fields, ctx));
   }
 
-  public upsert(sobject: string, extIdField: string, value: string, fields: Row, ctx: Ctx): { id: string; created: boolean } {
+  public upsert(
+    sobject: string,
+    extIdField: string,
+    value: string,
+    fields: Row,
+    ctx: Ctx
+  ): { id: string; created: boolean } {
     const table = this.writableTable(sobject);
     const f = table.def.fields.get(extIdField.toLowerCase());
     if (!f) {
-      throw new SalesforceError('NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${extIdField}`, [], 404);
+      throw new SalesforceError(
+        'NOT_FOUND',
+        `Provided external ID field does not exist or is not accessible: ${extIdField}`,
+        [],
+        404
+      );
     }
     if (f.name !== 'Id' && !f.externalId && !(f.unique && f.type === 'string')) {
-      throw new SalesforceError('INVALID_FIELD', `Field ${f.name} is not an External ID or indexed field for ${table.def.name}`, [f.name]);
+      throw new SalesforceError(
+        'INVALID_FIELD',
+        `Field ${f.name} is not an External ID or indexed field for ${table.def.name}`,
+        [f.name]
+      );
     }
     if (value === null || value === undefined || String(value) === '') {
       // An upsert on Id without an Id creates the record (as Bulk API and collections do).
-      if (f.name === 'Id') return { id: this.transaction(() => this.save(table, undefined, this.withoutKey(fields, 'Id'), ctx)), created: true };
+      if (f.name === 'Id')
+        return {
+          id: this.transaction(() => this.save(table, undefined, this.withoutKey(fields, 'Id'), ctx)),
+          created: true
+        };
       throw new SalesforceError('MISSING_ARGUMENT', `${f.name} not specified`, [f.name]);
     }
     if (f.name === 'Id') {
@@ -188,14 +211,24 @@ export class Database {
       const row = id ? table.rows.get(id) : undefined;
       if (!row || row.IsDeleted) {
         // Salesforce: an upsert on Id with an unknown Id is an error, not an insert.
-        throw new SalesforceError('NOT_FOUND', 'Provided external ID field does not exist or is not accessible: Id', ['Id'], 404);
+        throw new SalesforceError(
+          'NOT_FOUND',
+          'Provided external ID field does not exist or is not accessible: Id',
+          ['Id'],
+          404
+        );
       }
       this.transaction(() => this.save(table, row, this.withoutKey(fields, 'Id'), ctx));
       return { id: String(row.Id), created: false };
     }
     const matches = this.findBy(table, f, value);
     if (matches.length > 1) {
-      throw new SalesforceError('DUPLICATE_EXTERNAL_ID', `${f.label}: more than one record found for external id field: [${matches.map((r) => r.Id).join(', ')}]`, [f.name], 300);
+      throw new SalesforceError(
+        'DUPLICATE_EXTERNAL_ID',
+        `${f.label}: more than one record found for external id field: [${matches.map((r) => r.Id).join(', ')}]`,
+        [f.name],
+        300
+      );
     }
     const body = this.withoutKey(fields, f.name);
     if (matches.length === 1) {
@@ -220,10 +253,12 @@ export class Database {
   public hardDelete(sobject: string, id: string): void {
     const table = this.writableTable(sobject);
     const id18 = normalizeId(id);
-    if (!id18 || !table.rows.has(id18)) throw new SalesforceError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [], 404);
+    if (!id18 || !table.rows.has(id18))
+      throw new SalesforceError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [], 404);
     const row = table.rows.get(id18)!;
     this.transaction(() => {
-      if (!row.IsDeleted) this.deleteRow(table, row, { userId: String(row.LastModifiedById ?? '') }, new Set());
+      if (!row.IsDeleted)
+        this.deleteRow(table, row, { userId: String(row.LastModifiedById ?? '') }, new Set());
       this.removeRow(table, id18);
     });
   }
@@ -235,12 +270,25 @@ export class Database {
     const id18 = normalizeId(id);
     const row = id18 ? table.rows.get(id18) : undefined;
     if (!row || row.IsDeleted) return undefined;
-    const out: Row = { attributes: { type: table.def.name, url: `/services/data/v62.0/sobjects/${table.def.name}/${String(row.Id)}` } };
-    const wanted = fields?.length ? fields.map((n) => {
-      const f = table.def.fields.get(n.trim().toLowerCase());
-      if (!f) throw new SalesforceError('INVALID_FIELD', `No such column '${n.trim()}' on entity '${table.def.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`, [], 400);
-      return f;
-    }) : [...table.def.fields.values()];
+    const out: Row = {
+      attributes: {
+        type: table.def.name,
+        url: `/services/data/v62.0/sobjects/${table.def.name}/${String(row.Id)}`
+      }
+    };
+    const wanted = fields?.length
+      ? fields.map((n) => {
+          const f = table.def.fields.get(n.trim().toLowerCase());
+          if (!f)
+            throw new SalesforceError(
+              'INVALID_FIELD',
+              `No such column '${n.trim()}' on entity '${table.def.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+              [],
+              400
+            );
+          return f;
+        })
+      : [...table.def.fields.values()];
     for (const f of wanted) {
       if (f.type === 'address') continue;
       out[f.name] = toApi(f, this.fieldValue(table, row, f, 0));
@@ -248,7 +296,10 @@ export class Database {
     return out;
   }
 
-  public query(soql: string, opts: { includeDeleted?: boolean; userId?: string; now?: Date } = {}): QueryResult {
+  public query(
+    soql: string,
+    opts: { includeDeleted?: boolean; userId?: string; now?: Date } = {}
+  ): QueryResult {
     return executeQuery(this, soql, opts);
   }
 
@@ -273,7 +324,7 @@ export class Database {
         let f = fieldsByKey.get(key);
         if (f === undefined) {
           f = def.fields.get(key.toLowerCase()) ?? null;
-          if (f && (f.calculated && !f.rollup)) f = null;
+          if (f && f.calculated && !f.rollup) f = null;
           fieldsByKey.set(key, f);
         }
         if (f) row[f.name] = coerceTrusted(f, input[key]);
@@ -298,7 +349,14 @@ export class Database {
       if (old && !old.IsDeleted) table.live--;
       table.rows.set(id, row);
       if (!row.IsDeleted) table.live++;
-      for (const fk of refFields) this.indexRef(table, fk, id, old?.[table.def.fields.get(fk)!.name], row[table.def.fields.get(fk)!.name]);
+      for (const fk of refFields)
+        this.indexRef(
+          table,
+          fk,
+          id,
+          old?.[table.def.fields.get(fk)!.name],
+          row[table.def.fields.get(fk)!.name]
+        );
       for (const uk of uniqueFields) this.indexUnique(table, uk, id, old, row);
       n++;
     }
@@ -317,7 +375,9 @@ export class Database {
         const fk = childTable.def.fields.get(f.rollup.foreignKey.toLowerCase());
         if (!fk) continue;
         const acc = new Map<string, { sum: number; count: number; min: unknown; max: unknown }>();
-        const summarized = f.rollup.field ? childTable.def.fields.get(f.rollup.field.toLowerCase()) : undefined;
+        const summarized = f.rollup.field
+          ? childTable.def.fields.get(f.rollup.field.toLowerCase())
+          : undefined;
         for (const child of childTable.rows.values()) {
           if (child.IsDeleted) continue;
           const pid = child[fk.name] as string | null;
@@ -428,10 +488,14 @@ export class Database {
   public fieldValue(table: Table, row: Row, f: FieldDef, depth: number, userId?: string, at?: Date): unknown {
     if (f.formula) {
       if (depth > 10) return null;
-      const res = evaluateFormula(f.formula, this.formulaEnv(table, row, undefined, false, depth + 1, userId, at), {
-        blankAsZero: f.formulaTreatBlanksAs === 'BlankAsZero',
-        target: f
-      });
+      const res = evaluateFormula(
+        f.formula,
+        this.formulaEnv(table, row, undefined, false, depth + 1, userId, at),
+        {
+          blankAsZero: f.formulaTreatBlanksAs === 'BlankAsZero',
+          target: f
+        }
+      );
       return res.ok ? res.value : null;
     }
     const v = row[f.name];
@@ -439,7 +503,14 @@ export class Database {
   }
 
   /** A field or relationship path (`Owner.Name`, `MDF_Budget__r.Remaining__c`) of a row. */
-  public resolvePath(table: Table, row: Row | undefined, path: string, depth = 0, userId?: string, at?: Date): Resolved {
+  public resolvePath(
+    table: Table,
+    row: Row | undefined,
+    path: string,
+    depth = 0,
+    userId?: string,
+    at?: Date
+  ): Resolved {
     const parts = path.split('.');
     let t = table;
     let r = row;
@@ -472,9 +543,20 @@ export class Database {
     const direct = id.length === 18 ? table.rows.get(id) : undefined;
     if (direct && !direct.IsDeleted) return direct;
     const id18 = normalizeId(id);
-    if (!id18) throw new SalesforceError('MALFORMED_ID', `${table.def.label} ID: id value of incorrect type: ${id}`, ['Id'], 400);
+    if (!id18)
+      throw new SalesforceError(
+        'MALFORMED_ID',
+        `${table.def.label} ID: id value of incorrect type: ${id}`,
+        ['Id'],
+        400
+      );
     if (id18.slice(0, 3) !== table.def.keyPrefix) {
-      throw new SalesforceError('MALFORMED_ID', `${table.def.label} ID: id value of incorrect type: ${id}`, ['Id'], 400);
+      throw new SalesforceError(
+        'MALFORMED_ID',
+        `${table.def.label} ID: id value of incorrect type: ${id}`,
+        ['Id'],
+        400
+      );
     }
     const row = table.rows.get(id18);
     if (!row) throw new SalesforceError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [], 404);
@@ -540,7 +622,10 @@ export class Database {
         saved = {};
         for (const name in changes) saved[name] = existing[name];
         for (const name of table.derived) saved[name] = existing[name];
-        before = new Proxy(saved, { get: (target, key: string) => (key in target ? target[key] : existing[key]), has: () => true });
+        before = new Proxy(saved, {
+          get: (target, key: string) => (key in target ? target[key] : existing[key]),
+          has: () => true
+        });
       }
     } else {
       row = table.make();
@@ -552,9 +637,15 @@ export class Database {
       // Required fields (on update: those the request touches).
       let missing: string[] | undefined;
       for (const f of table.required) {
-        if ((isNew || f.name in changes) && (row[f.name] === null || row[f.name] === undefined)) (missing ??= []).push(f.name);
+        if ((isNew || f.name in changes) && (row[f.name] === null || row[f.name] === undefined))
+          (missing ??= []).push(f.name);
       }
-      if (missing) throw new SalesforceError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+      if (missing)
+        throw new SalesforceError(
+          'REQUIRED_FIELD_MISSING',
+          `Required fields are missing: [${missing.join(', ')}]`,
+          missing
+        );
 
       // References point at live records; owners are active users.
       for (const name in changes) {
@@ -595,8 +686,10 @@ export class Database {
 
     // Salesforce deletes the account/opportunity team when the owner changes through the API.
     if (before && before.OwnerId !== row.OwnerId) {
-      if (def.name === 'Account' && !ctx.ownerChangeOptions?.keepAccountTeam) this.removeTeam('AccountTeamMember', 'AccountId', id);
-      if (def.name === 'Opportunity' && !ctx.ownerChangeOptions?.keepSalesTeam) this.removeTeam('OpportunityTeamMember', 'OpportunityId', id);
+      if (def.name === 'Account' && !ctx.ownerChangeOptions?.keepAccountTeam)
+        this.removeTeam('AccountTeamMember', 'AccountId', id);
+      if (def.name === 'Opportunity' && !ctx.ownerChangeOptions?.keepSalesTeam)
+        this.removeTeam('OpportunityTeamMember', 'OpportunityId', id);
     }
     if (table.rollupsOver.length) this.updateRollups(table, before, row, ctx);
     return id;
@@ -613,30 +706,38 @@ export class Database {
       const lower = key.toLowerCase();
       if (lower === 'id') {
         if (isNew && value !== null && value !== undefined && value !== '') {
-          throw new SalesforceError('INVALID_FIELD_FOR_INSERT_UPDATE', `${def.name}: bad field names on insert/update call: Id`, ['Id']);
+          throw new SalesforceError(
+            'INVALID_FIELD_FOR_INSERT_UPDATE',
+            `${def.name}: bad field names on insert/update call: Id`,
+            ['Id']
+          );
         }
         continue;
       }
-      let f = def.fields.get(lower);
-      let v = value;
+      const f = def.fields.get(lower);
+      const v = value;
       if (!f) {
         // Foreign key by external id: `Account.Ext__c` (Bulk) or `Account: {Ext__c: ..}` (REST).
         const dot = key.indexOf('.');
         const relName = dot > 0 ? key.slice(0, dot) : key;
         const rel = table.relationships.get(relName.toLowerCase());
         if (rel && (dot > 0 || (value !== null && typeof value === 'object'))) {
-          out[rel.name] = this.resolveForeignKey(rel, dot > 0 ? { [key.slice(dot + 1)]: value } : (value as Row));
+          out[rel.name] = this.resolveForeignKey(
+            rel,
+            dot > 0 ? { [key.slice(dot + 1)]: value } : (value as Row)
+          );
           continue;
         }
-        throw new SalesforceError('INVALID_FIELD', `No such column '${key}' on sobject of type ${def.name}`, [key]);
+        throw new SalesforceError('INVALID_FIELD', `No such column '${key}' on sobject of type ${def.name}`, [
+          key
+        ]);
       }
       if (!(isNew ? f.createable : f.updateable)) {
         // Salesforce ignores a read-only field set to the value it already has only for Id; others fail.
         readOnly.push(f.name);
         continue;
       }
-      v = coerce(f, v, this.schema);
-      out[f.name] = v;
+      out[f.name] = coerce(f, v, this.schema);
     }
     if (readOnly.length) {
       throw new SalesforceError(
@@ -653,21 +754,37 @@ export class Database {
     const typeName = (spec.attributes as { type?: string } | undefined)?.type ?? rel.referenceTo?.[0];
     const target = typeName ? this.tableOf(typeName) : undefined;
     if (!target || entries.length !== 1) {
-      throw new SalesforceError('INVALID_FIELD', `Foreign key external ID must name exactly one field for ${rel.relationshipName ?? rel.name}`, [rel.name]);
+      throw new SalesforceError(
+        'INVALID_FIELD',
+        `Foreign key external ID must name exactly one field for ${rel.relationshipName ?? rel.name}`,
+        [rel.name]
+      );
     }
     const [fieldName, value] = entries[0];
     if (value === null || value === '') return null;
     const f = target.def.fields.get(fieldName.toLowerCase());
     if (!f || (!f.externalId && f.name !== 'Id' && !f.unique)) {
-      throw new SalesforceError('INVALID_FIELD', `Field name provided, ${fieldName} is not an External ID or indexed field for ${target.def.name}`, [rel.name]);
+      throw new SalesforceError(
+        'INVALID_FIELD',
+        `Field name provided, ${fieldName} is not an External ID or indexed field for ${target.def.name}`,
+        [rel.name]
+      );
     }
     if (f.name === 'Id') return normalizeId(String(value)) ?? String(value);
     const found = this.findBy(target, f, value);
     if (found.length === 0) {
-      throw new SalesforceError('INVALID_FIELD', `Foreign key external ID: ${String(value)} not found for field ${f.name} in entity ${target.def.name}`, [rel.name]);
+      throw new SalesforceError(
+        'INVALID_FIELD',
+        `Foreign key external ID: ${String(value)} not found for field ${f.name} in entity ${target.def.name}`,
+        [rel.name]
+      );
     }
     if (found.length > 1) {
-      throw new SalesforceError('INVALID_FIELD', `Foreign key external ID: ${String(value)} matches more than one record for field ${f.name} in entity ${target.def.name}`, [rel.name]);
+      throw new SalesforceError(
+        'INVALID_FIELD',
+        `Foreign key external ID: ${String(value)} matches more than one record for field ${f.name} in entity ${target.def.name}`,
+        [rel.name]
+      );
     }
     return found[0].Id as string;
   }
@@ -686,7 +803,13 @@ export class Database {
     }
     const out: Row[] = [];
     for (const row of table.rows.values()) {
-      if (!row.IsDeleted && row[f.name] !== null && row[f.name] !== undefined && uniqueKey(f, row[f.name]) === key) out.push(row);
+      if (
+        !row.IsDeleted &&
+        row[f.name] !== null &&
+        row[f.name] !== undefined &&
+        uniqueKey(f, row[f.name]) === key
+      )
+        out.push(row);
     }
     return out;
   }
@@ -702,8 +825,14 @@ export class Database {
         if (/^TODAY\(\)$/i.test(formula)) row[f.name] = dateOf(t);
         else if (/^NOW\(\)$/i.test(formula)) row[f.name] = t;
         else {
-          const res = evaluateFormula(formula, { resolve: () => ({ value: null }), isNew: true, now: new Date(t), userId: ctx.userId }, { target: f });
-          if (res.ok) row[f.name] = f.type === 'datetime' && typeof res.value === 'string' ? Date.parse(res.value) : res.value;
+          const res = evaluateFormula(
+            formula,
+            { resolve: () => ({ value: null }), isNew: true, now: new Date(t), userId: ctx.userId },
+            { target: f }
+          );
+          if (res.ok)
+            row[f.name] =
+              f.type === 'datetime' && typeof res.value === 'string' ? Date.parse(res.value) : res.value;
         }
       } else {
         row[f.name] = dv;
@@ -716,24 +845,51 @@ export class Database {
     const found = this.lookup(id);
     if (f.name === 'OwnerId') {
       if (!found || found.row.IsDeleted || found.row.IsActive === false) {
-        throw new SalesforceError('INACTIVE_OWNER_OR_USER', `operation performed with inactive user [${id}] as owner of [${table.def.name.toLowerCase()}]`, ['OwnerId']);
+        throw new SalesforceError(
+          'INACTIVE_OWNER_OR_USER',
+          `operation performed with inactive user [${id}] as owner of [${table.def.name.toLowerCase()}]`,
+          ['OwnerId']
+        );
       }
       return;
     }
-    if (!found) throw new SalesforceError('INVALID_CROSS_REFERENCE_KEY', `${f.label}: invalid cross reference id`, [f.name]);
+    if (!found)
+      throw new SalesforceError('INVALID_CROSS_REFERENCE_KEY', `${f.label}: invalid cross reference id`, [
+        f.name
+      ]);
     if (found.row.IsDeleted) throw new SalesforceError('ENTITY_IS_DELETED', 'entity is deleted', [f.name]);
-    if (found.table.def.name === 'User' && found.row.IsActive === false && (table.def.name === 'AccountTeamMember' || table.def.name === 'OpportunityTeamMember')) {
-      throw new SalesforceError('INACTIVE_OWNER_OR_USER', `operation performed with inactive user [${id}] as owner of [${table.def.name.toLowerCase()}]`, [f.name]);
+    if (
+      found.table.def.name === 'User' &&
+      found.row.IsActive === false &&
+      (table.def.name === 'AccountTeamMember' || table.def.name === 'OpportunityTeamMember')
+    ) {
+      throw new SalesforceError(
+        'INACTIVE_OWNER_OR_USER',
+        `operation performed with inactive user [${id}] as owner of [${table.def.name.toLowerCase()}]`,
+        [f.name]
+      );
     }
   }
 
   /** Fields Salesforce computes: names, closed flags, probability, activity account, line totals, auto numbers. */
-  private derive(table: Table, row: Row, existing: Row | undefined, changes: Row | undefined, t: number, trusted: boolean): void {
+  private derive(
+    table: Table,
+    row: Row,
+    existing: Row | undefined,
+    changes: Row | undefined,
+    t: number,
+    trusted: boolean
+  ): void {
     const name = table.def.name;
     const touched = (f: string): boolean => !changes || f in changes;
-    if ((name === 'Contact' || name === 'Lead' || name === 'User') && (!trusted || row.Name === null || row.Name === undefined)) {
+    if (
+      (name === 'Contact' || name === 'Lead' || name === 'User') &&
+      (!trusted || row.Name === null || row.Name === undefined)
+    ) {
       if (touched('FirstName') || touched('LastName') || !existing) {
-        row.Name = [row.FirstName, row.LastName].filter((x) => x !== null && x !== undefined && x !== '').join(' ') || null;
+        row.Name =
+          [row.FirstName, row.LastName].filter((x) => x !== null && x !== undefined && x !== '').join(' ') ||
+          null;
       }
     }
     switch (name) {
@@ -741,14 +897,33 @@ export class Database {
         const stage = row.StageName as string | null;
         row.IsClosed = stage === 'Closed Won' || stage === 'Closed Lost' || /^Closed/.test(stage ?? '');
         row.IsWon = stage === 'Closed Won';
-        if (stage && (!existing || existing.StageName !== stage) && !(changes && 'Probability' in changes) && (!trusted || row.Probability === null)) {
+        if (
+          stage &&
+          (!existing || existing.StageName !== stage) &&
+          !(changes && 'Probability' in changes) &&
+          (!trusted || row.Probability === null)
+        ) {
           const p = STAGE_PROBABILITY[stage];
           if (p !== undefined) row.Probability = p;
         }
-        if (stage && (!existing || existing.StageName !== stage) && !(changes && 'ForecastCategoryName' in changes) && (!trusted || row.ForecastCategoryName === null)) {
-          row.ForecastCategoryName = row.IsWon ? 'Closed' : row.IsClosed ? 'Omitted' : (row.Probability as number) >= 70 ? 'Commit' : 'Pipeline';
+        if (
+          stage &&
+          (!existing || existing.StageName !== stage) &&
+          !(changes && 'ForecastCategoryName' in changes) &&
+          (!trusted || row.ForecastCategoryName === null)
+        ) {
+          row.ForecastCategoryName = row.IsWon
+            ? 'Closed'
+            : row.IsClosed
+              ? 'Omitted'
+              : (row.Probability as number) >= 70
+                ? 'Commit'
+                : 'Pipeline';
         }
-        row.ExpectedRevenue = row.Amount !== null && row.Probability !== null ? Math.round((row.Amount as number) * (row.Probability as number)) / 100 : null;
+        row.ExpectedRevenue =
+          row.Amount !== null && row.Probability !== null
+            ? Math.round((row.Amount as number) * (row.Probability as number)) / 100
+            : null;
         break;
       }
       case 'Case': {
@@ -764,11 +939,16 @@ export class Database {
         this.deriveActivityAccount(row);
         break;
       case 'Event':
-        row.IsClosed = row.Status === 'Completed' || (typeof row.EndDateTime === 'number' && row.EndDateTime < t);
-        if (row.StartDateTime !== null && row.ActivityDate === null) row.ActivityDate = dateOf(row.StartDateTime as number);
-        if (row.StartDateTime !== null && row.ActivityDateTime === null) row.ActivityDateTime = row.StartDateTime;
+        row.IsClosed =
+          row.Status === 'Completed' || (typeof row.EndDateTime === 'number' && row.EndDateTime < t);
+        if (row.StartDateTime !== null && row.ActivityDate === null)
+          row.ActivityDate = dateOf(row.StartDateTime as number);
+        if (row.StartDateTime !== null && row.ActivityDateTime === null)
+          row.ActivityDateTime = row.StartDateTime;
         if (row.StartDateTime !== null && row.EndDateTime !== null && row.DurationInMinutes === null) {
-          row.DurationInMinutes = Math.round(((row.EndDateTime as number) - (row.StartDateTime as number)) / 60000);
+          row.DurationInMinutes = Math.round(
+            ((row.EndDateTime as number) - (row.StartDateTime as number)) / 60000
+          );
         }
         this.deriveActivityAccount(row);
         break;
@@ -783,8 +963,10 @@ export class Database {
           }
         }
         const q = row.Quantity as number | null;
-        if (changes && 'TotalPrice' in changes && !('UnitPrice' in changes) && q) row.UnitPrice = (row.TotalPrice as number) / q;
-        else if (row.UnitPrice !== null && q !== null) row.TotalPrice = Math.round((row.UnitPrice as number) * q * 100) / 100;
+        if (changes && 'TotalPrice' in changes && !('UnitPrice' in changes) && q)
+          row.UnitPrice = (row.TotalPrice as number) / q;
+        else if (row.UnitPrice !== null && q !== null)
+          row.TotalPrice = Math.round((row.UnitPrice as number) * q * 100) / 100;
         if (!trusted || row.Name === null) {
           const opp = this.lookup(row.OpportunityId as string)?.row;
           const prod = this.lookup(row.Product2Id as string)?.row;
@@ -835,7 +1017,15 @@ export class Database {
     row.AccountId = account;
   }
 
-  private formulaEnv(table: Table, row: Row, prior: Row | undefined, isNew: boolean, depth: number, userId?: string, at?: Date): FormulaEnv {
+  private formulaEnv(
+    table: Table,
+    row: Row,
+    prior: Row | undefined,
+    isNew: boolean,
+    depth: number,
+    userId?: string,
+    at?: Date
+  ): FormulaEnv {
     return {
       resolve: (path) => this.resolvePath(table, row, path, depth, userId, at),
       prior: prior ? (path) => this.resolvePath(table, prior, path, depth, userId, at) : undefined,
@@ -848,10 +1038,19 @@ export class Database {
   private runValidationRules(table: Table, row: Row, existing: Row | undefined, ctx: Ctx): void {
     for (const rule of table.def.validationRules) {
       if (!rule.active) continue;
-      const res = evaluateFormula(rule.errorConditionFormula, this.formulaEnv(table, row, existing, !existing, 1, ctx.userId, ctx.now));
+      const res = evaluateFormula(
+        rule.errorConditionFormula,
+        this.formulaEnv(table, row, existing, !existing, 1, ctx.userId, ctx.now)
+      );
       if (res.ok && res.value === true) {
-        const field = rule.errorDisplayField ? table.def.fields.get(rule.errorDisplayField.toLowerCase())?.name ?? rule.errorDisplayField : undefined;
-        throw new SalesforceError('FIELD_CUSTOM_VALIDATION_EXCEPTION', rule.errorMessage, field ? [field] : []);
+        const field = rule.errorDisplayField
+          ? (table.def.fields.get(rule.errorDisplayField.toLowerCase())?.name ?? rule.errorDisplayField)
+          : undefined;
+        throw new SalesforceError(
+          'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+          rule.errorMessage,
+          field ? [field] : []
+        );
       }
     }
   }
@@ -865,7 +1064,11 @@ export class Database {
       if (!idx) idx = this.buildUniqueIndex(table, f);
       const other = idx.get(uniqueKey(f, v));
       if (other && other !== row.Id) {
-        throw new SalesforceError('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${other}`, [f.name]);
+        throw new SalesforceError(
+          'DUPLICATE_VALUE',
+          `duplicate value found: ${f.name} duplicates value on record with id: ${other}`,
+          [f.name]
+        );
       }
     }
   }
@@ -948,7 +1151,13 @@ export class Database {
     }
   }
 
-  private indexUnique(table: Table, key: string, id: string, before: Row | undefined, after: Row | undefined): void {
+  private indexUnique(
+    table: Table,
+    key: string,
+    id: string,
+    before: Row | undefined,
+    after: Row | undefined
+  ): void {
     const idx = table.uniqueIndex.get(key);
     const f = table.def.fields.get(key);
     if (!idx || !f) return;
@@ -998,7 +1207,8 @@ export class Database {
   private firstUserId(): string | null {
     const users = this.tableOf('User');
     if (!users) return null;
-    for (const row of users.rows.values()) if (!row.IsDeleted && row.IsActive !== false) return row.Id as string;
+    for (const row of users.rows.values())
+      if (!row.IsDeleted && row.IsActive !== false) return row.Id as string;
     return null;
   }
 
@@ -1045,7 +1255,11 @@ export class Database {
     return this.rollupResult(rollup, a);
   }
 
-  private accumulate(a: { sum: number; count: number; min: unknown; max: unknown }, rollup: RollupDef, v: unknown): void {
+  private accumulate(
+    a: { sum: number; count: number; min: unknown; max: unknown },
+    rollup: RollupDef,
+    v: unknown
+  ): void {
     if (rollup.operation === 'count') {
       a.count++;
       return;
@@ -1057,7 +1271,10 @@ export class Database {
     if (a.max === null || (v as number) > (a.max as number)) a.max = v;
   }
 
-  private rollupResult(rollup: RollupDef, a: { sum: number; count: number; min: unknown; max: unknown } | undefined): unknown {
+  private rollupResult(
+    rollup: RollupDef,
+    a: { sum: number; count: number; min: unknown; max: unknown } | undefined
+  ): unknown {
     switch (rollup.operation) {
       case 'count':
         return a?.count ?? 0;
@@ -1165,17 +1382,27 @@ export class Database {
     t.def = def;
     t.stored = [...def.fields.values()].filter((f) => !f.formula && f.type !== 'address');
     t.formulas = [...def.fields.values()].filter((f) => Boolean(f.formula));
-    t.zeroRollups = t.stored.filter((f) => f.rollup && (f.rollup.operation === 'sum' || f.rollup.operation === 'count'));
+    t.zeroRollups = t.stored.filter(
+      (f) => f.rollup && (f.rollup.operation === 'sum' || f.rollup.operation === 'count')
+    );
     t.make = rowConstructor(t.stored);
     t.clone = rowCloner(t.stored);
     t.assign = rowAssigner(t.stored);
     t.required = t.stored.filter((f) => f.required);
     t.byName = new Map(t.stored.map((f) => [f.name, f]));
     t.uniques = t.stored.filter((f) => f.unique);
-    t.derived = [...(DERIVED[def.name] ?? []), ...t.stored.filter((f) => f.autoNumber || f.rollup).map((f) => f.name), 'LastModifiedDate', 'SystemModstamp', 'LastModifiedById', 'IsDeleted'].filter((n) => t.byName.has(n));
+    t.derived = [
+      ...(DERIVED[def.name] ?? []),
+      ...t.stored.filter((f) => f.autoNumber || f.rollup).map((f) => f.name),
+      'LastModifiedDate',
+      'SystemModstamp',
+      'LastModifiedById',
+      'IsDeleted'
+    ].filter((n) => t.byName.has(n));
     t.relationships = new Map();
     for (const f of def.fields.values()) {
-      if (f.type === 'reference' && f.relationshipName) t.relationships.set(f.relationshipName.toLowerCase(), f);
+      if (f.type === 'reference' && f.relationshipName)
+        t.relationships.set(f.relationshipName.toLowerCase(), f);
     }
     for (const key of [...t.refIndex.keys()]) if (!def.fields.has(key)) t.refIndex.delete(key);
     for (const key of [...t.uniqueIndex.keys()]) if (!def.fields.has(key)) t.uniqueIndex.delete(key);
@@ -1185,7 +1412,8 @@ export class Database {
     const out: Table['rollupsOver'] = [];
     for (const parent of this.schema.objects.values()) {
       for (const f of parent.fields.values()) {
-        if (f.rollup && f.rollup.summarizedObject.toLowerCase() === child.name.toLowerCase()) out.push({ parent, field: f, rollup: f.rollup });
+        if (f.rollup && f.rollup.summarizedObject.toLowerCase() === child.name.toLowerCase())
+          out.push({ parent, field: f, rollup: f.rollup });
       }
     }
     return out;
@@ -1205,10 +1433,24 @@ export function filterHolds(f: FieldDef, v: unknown, op: string, raw: string | u
   switch (op) {
     case 'equals':
       if (raw === undefined || raw === '') return isBlank;
-      return !isBlank && values.some((x) => (f.type === 'boolean' || NUMERIC.has(f.type) ? cmp(x) === 0 : String(v).toLowerCase() === x.toLowerCase()));
+      return (
+        !isBlank &&
+        values.some((x) =>
+          f.type === 'boolean' || NUMERIC.has(f.type)
+            ? cmp(x) === 0
+            : String(v).toLowerCase() === x.toLowerCase()
+        )
+      );
     case 'notEqual':
       if (raw === undefined || raw === '') return !isBlank;
-      return isBlank || !values.some((x) => (f.type === 'boolean' || NUMERIC.has(f.type) ? cmp(x) === 0 : String(v).toLowerCase() === x.toLowerCase()));
+      return (
+        isBlank ||
+        !values.some((x) =>
+          f.type === 'boolean' || NUMERIC.has(f.type)
+            ? cmp(x) === 0
+            : String(v).toLowerCase() === x.toLowerCase()
+        )
+      );
     case 'lessThan':
       return !isBlank && cmp(values[0]) < 0;
     case 'greaterThan':

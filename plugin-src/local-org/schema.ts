@@ -33,7 +33,18 @@ export type RollupOperation = 'sum' | 'count' | 'min' | 'max';
 /** One `summaryFilterItems` entry: `field` is the child field, operation as in metadata. */
 export interface RollupFilter {
   field: string;
-  operation: 'equals' | 'notEqual' | 'lessThan' | 'greaterThan' | 'lessOrEqual' | 'greaterOrEqual' | 'contains' | 'notContain' | 'startsWith' | 'includes' | 'excludes';
+  operation:
+    | 'equals'
+    | 'notEqual'
+    | 'lessThan'
+    | 'greaterThan'
+    | 'lessOrEqual'
+    | 'greaterOrEqual'
+    | 'contains'
+    | 'notContain'
+    | 'startsWith'
+    | 'includes'
+    | 'excludes';
   value?: string;
 }
 
@@ -192,7 +203,14 @@ export class Schema {
     }
     for (const obj of this.objects.values()) {
       for (const f of obj.fields.values()) {
-        f.required = !f.nillable && f.createable && f.type !== 'boolean' && f.defaultValue === undefined && !f.defaultPicklistValue && !f.calculated && !f.autoNumber;
+        f.required =
+          !f.nillable &&
+          f.createable &&
+          f.type !== 'boolean' &&
+          f.defaultValue === undefined &&
+          !f.defaultPicklistValue &&
+          !f.calculated &&
+          !f.autoNumber;
         if (f.type !== 'reference' || !f.referenceTo) continue;
         for (const target of f.referenceTo) {
           const parent = this.get(target);
@@ -208,7 +226,6 @@ export class Schema {
     }
   }
 }
-
 
 // ---------------------------------------------------------------------------------------
 // Standard objects
@@ -229,11 +246,15 @@ function field(name: string, spec: FieldSpec): FieldDef {
   if (def.type === 'boolean' && def.defaultValue === undefined) def.defaultValue = false;
   if (def.type === 'string' && def.length === undefined) def.length = 255;
   if (def.type === 'textarea' && def.length === undefined) def.length = 32000;
-  if ((def.type === 'email' || def.type === 'url' || def.type === 'picklist') && def.length === undefined) def.length = 255;
+  if ((def.type === 'email' || def.type === 'url' || def.type === 'picklist') && def.length === undefined)
+    def.length = 255;
   if (def.type === 'phone' && def.length === undefined) def.length = 40;
   if (def.type === 'multipicklist' && def.length === undefined) def.length = 4099;
   if ((def.type === 'reference' || def.type === 'id') && def.length === undefined) def.length = 18;
-  if ((def.type === 'currency' || def.type === 'double' || def.type === 'percent') && def.precision === undefined) {
+  if (
+    (def.type === 'currency' || def.type === 'double' || def.type === 'percent') &&
+    def.precision === undefined
+  ) {
     def.precision = 18;
     def.scale = def.type === 'currency' ? 2 : 0;
   }
@@ -263,7 +284,10 @@ function systemFields(): FieldDef[] {
     field('CreatedDate', { type: 'datetime', label: 'Created Date', nillable: false, ...ro }),
     field('CreatedById', ref('User', 'CreatedBy', { label: 'Created By ID', nillable: false, ...ro })),
     field('LastModifiedDate', { type: 'datetime', label: 'Last Modified Date', nillable: false, ...ro }),
-    field('LastModifiedById', ref('User', 'LastModifiedBy', { label: 'Last Modified By ID', nillable: false, ...ro })),
+    field(
+      'LastModifiedById',
+      ref('User', 'LastModifiedBy', { label: 'Last Modified By ID', nillable: false, ...ro })
+    ),
     field('SystemModstamp', { type: 'datetime', label: 'System Modstamp', nillable: false, ...ro })
   ];
 }
@@ -276,7 +300,13 @@ function ownerField(): FieldDef {
 function makeObject(
   name: string,
   fields: FieldDef[],
-  opts: { label?: string; labelPlural?: string; owned?: boolean; createable?: boolean; childRelationships?: Record<string, string> } = {}
+  opts: {
+    label?: string;
+    labelPlural?: string;
+    owned?: boolean;
+    createable?: boolean;
+    childRelationships?: Record<string, string>;
+  } = {}
 ): ObjectDef {
   const all = [...systemFields(), ...(opts.owned === false ? [] : [ownerField()]), ...fields];
   const map = new Map<string, FieldDef>();
@@ -300,72 +330,213 @@ const ADDRESS_PARTS = ['Street', 'City', 'State', 'PostalCode', 'Country', 'Lati
 function address(prefix: string, label: string): FieldDef[] {
   return ADDRESS_PARTS.map((part) =>
     field(`${prefix}${part}`, {
-      type: part === 'Street' ? 'textarea' : part === 'Latitude' || part === 'Longitude' ? 'double' : 'string',
+      type:
+        part === 'Street' ? 'textarea' : part === 'Latitude' || part === 'Longitude' ? 'double' : 'string',
       label: `${label} ${part.replace('PostalCode', 'Zip/Postal Code')}`,
-      length: part === 'Street' ? 255 : part === 'PostalCode' ? 20 : part === 'Latitude' || part === 'Longitude' ? undefined : 80,
+      length:
+        part === 'Street'
+          ? 255
+          : part === 'PostalCode'
+            ? 20
+            : part === 'Latitude' || part === 'Longitude'
+              ? undefined
+              : 80,
       precision: part === 'Latitude' || part === 'Longitude' ? 18 : undefined,
       scale: part === 'Latitude' || part === 'Longitude' ? 15 : undefined
     })
   );
 }
 
-const INDUSTRIES = ['Agriculture', 'Apparel', 'Banking', 'Biotechnology', 'Chemicals', 'Communications', 'Construction', 'Consulting', 'Education', 'Electronics', 'Energy', 'Engineering', 'Entertainment', 'Environmental', 'Finance', 'Food & Beverage', 'Government', 'Healthcare', 'Hospitality', 'Insurance', 'Machinery', 'Manufacturing', 'Media', 'Not For Profit', 'Recreation', 'Retail', 'Shipping', 'Technology', 'Telecommunications', 'Transportation', 'Utilities', 'Other'];
-const ACCOUNT_TYPES = ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'];
-const STAGES = ['Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'];
+const INDUSTRIES = [
+  'Agriculture',
+  'Apparel',
+  'Banking',
+  'Biotechnology',
+  'Chemicals',
+  'Communications',
+  'Construction',
+  'Consulting',
+  'Education',
+  'Electronics',
+  'Energy',
+  'Engineering',
+  'Entertainment',
+  'Environmental',
+  'Finance',
+  'Food & Beverage',
+  'Government',
+  'Healthcare',
+  'Hospitality',
+  'Insurance',
+  'Machinery',
+  'Manufacturing',
+  'Media',
+  'Not For Profit',
+  'Recreation',
+  'Retail',
+  'Shipping',
+  'Technology',
+  'Telecommunications',
+  'Transportation',
+  'Utilities',
+  'Other'
+];
+const ACCOUNT_TYPES = [
+  'Prospect',
+  'Customer - Direct',
+  'Customer - Channel',
+  'Channel Partner / Reseller',
+  'Installation Partner',
+  'Technology Partner',
+  'Other'
+];
+const STAGES = [
+  'Prospecting',
+  'Qualification',
+  'Needs Analysis',
+  'Value Proposition',
+  'Id. Decision Makers',
+  'Perception Analysis',
+  'Proposal/Price Quote',
+  'Negotiation/Review',
+  'Closed Won',
+  'Closed Lost'
+];
 /** Default probability per stage, as in a new org's sales process. */
 export const STAGE_PROBABILITY: Record<string, number> = {
-  Prospecting: 10, Qualification: 10, 'Needs Analysis': 20, 'Value Proposition': 50, 'Id. Decision Makers': 60,
-  'Perception Analysis': 70, 'Proposal/Price Quote': 75, 'Negotiation/Review': 90, 'Closed Won': 100, 'Closed Lost': 0
+  Prospecting: 10,
+  Qualification: 10,
+  'Needs Analysis': 20,
+  'Value Proposition': 50,
+  'Id. Decision Makers': 60,
+  'Perception Analysis': 70,
+  'Proposal/Price Quote': 75,
+  'Negotiation/Review': 90,
+  'Closed Won': 100,
+  'Closed Lost': 0
 };
 const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
-const TEAM_ROLES = ['Account Manager', 'Channel Manager', 'Executive Sponsor', 'Lead Qualifier', 'Pre-Sales Consultant', 'Sales Manager', 'Sales Rep', 'Technical Sales'];
+const TEAM_ROLES = [
+  'Account Manager',
+  'Channel Manager',
+  'Executive Sponsor',
+  'Lead Qualifier',
+  'Pre-Sales Consultant',
+  'Sales Manager',
+  'Sales Rep',
+  'Technical Sales'
+];
 const ACCESS = ['None', 'Read', 'Edit', 'All'];
 
 function standardObjects(): ObjectDef[] {
-  const currency = (name: string, extra: Partial<FieldDef> = {}): FieldDef => field(name, { type: 'currency', precision: 18, scale: 2, ...extra });
+  const currency = (name: string, extra: Partial<FieldDef> = {}): FieldDef =>
+    field(name, { type: 'currency', precision: 18, scale: 2, ...extra });
   return [
-    makeObject('Organization', [
-      field('Name', { type: 'string', label: 'Name', length: 80, nillable: false, nameField: true }),
-      field('Division', { type: 'string', length: 80 }),
-      field('OrganizationType', { type: 'picklist', label: 'Edition', picklistValues: ['Developer Edition', 'Enterprise Edition', 'Unlimited Edition', 'Professional Edition'], ...ro }),
-      field('InstanceName', { type: 'string', length: 5, ...ro }),
-      field('IsSandbox', { type: 'boolean', ...ro }),
-      field('NamespacePrefix', { type: 'string', length: 15, ...ro }),
-      field('TrialExpirationDate', { type: 'datetime', ...ro }),
-      field('DefaultLocaleSidKey', { type: 'picklist', label: 'Locale', picklistValues: ['en_US'] }),
-      field('LanguageLocaleKey', { type: 'picklist', label: 'Language', picklistValues: ['en_US'] }),
-      field('TimeZoneSidKey', { type: 'picklist', label: 'Time Zone', picklistValues: ['GMT', 'America/Los_Angeles', 'Europe/Paris'] }),
-      field('Country', { type: 'string', length: 80 }),
-      ...address('', 'Address').filter((f) => f.name !== 'Country')
-    ], { owned: false, createable: false, labelPlural: 'Organizations' }),
-    makeObject('User', [
-      field('Username', { type: 'string', length: 80, nillable: false, unique: true }),
-      field('LastName', { type: 'string', length: 80, nillable: false }),
-      field('FirstName', { type: 'string', length: 40 }),
-      field('Name', { type: 'string', label: 'Full Name', length: 121, nameField: true, ...ro }),
-      field('Email', { type: 'email', length: 128, nillable: false }),
-      field('Alias', { type: 'string', length: 8 }),
-      field('CommunityNickname', { type: 'string', label: 'Nickname', length: 40 }),
-      field('IsActive', { type: 'boolean', label: 'Active', defaultValue: true }),
-      field('ProfileId', ref('Profile', 'Profile', { label: 'Profile ID' })),
-      field('UserRoleId', ref('UserRole', 'UserRole', { label: 'Role ID' })),
-      field('ManagerId', ref('User', 'Manager', { label: 'Manager ID' })),
-      field('Title', { type: 'string', length: 80 }),
-      field('Department', { type: 'string', length: 80 }),
-      field('Phone', { type: 'phone' }),
-      field('TimeZoneSidKey', picklist(['GMT', 'America/Los_Angeles', 'America/New_York', 'Europe/London', 'Europe/Paris', 'Europe/Berlin'], { label: 'Time Zone', defaultValue: 'GMT' })),
-      field('LocaleSidKey', picklist(['en_US', 'en_GB', 'de_DE', 'fr_FR'], { label: 'Locale', defaultValue: 'en_US' })),
-      field('LanguageLocaleKey', picklist(['en_US', 'de', 'fr'], { label: 'Language', defaultValue: 'en_US' })),
-      field('EmailEncodingKey', picklist(['UTF-8', 'ISO-8859-1'], { label: 'Email Encoding', defaultValue: 'UTF-8' })),
-      field('UserType', { type: 'picklist', picklistValues: ['Standard', 'PowerPartner', 'CsnOnly'], defaultValue: 'Standard', ...ro }),
-      field('LastLoginDate', { type: 'datetime', ...ro })
-    ], { owned: false, labelPlural: 'Users' }),
-    makeObject('Profile', [field('Name', { type: 'string', length: 255, nillable: false, nameField: true })], { owned: false }),
-    makeObject('UserRole', [field('Name', { type: 'string', length: 80, nillable: false, nameField: true }), field('ParentRoleId', ref('UserRole', 'ParentRole'))], { owned: false }),
+    makeObject(
+      'Organization',
+      [
+        field('Name', { type: 'string', label: 'Name', length: 80, nillable: false, nameField: true }),
+        field('Division', { type: 'string', length: 80 }),
+        field('OrganizationType', {
+          type: 'picklist',
+          label: 'Edition',
+          picklistValues: [
+            'Developer Edition',
+            'Enterprise Edition',
+            'Unlimited Edition',
+            'Professional Edition'
+          ],
+          ...ro
+        }),
+        field('InstanceName', { type: 'string', length: 5, ...ro }),
+        field('IsSandbox', { type: 'boolean', ...ro }),
+        field('NamespacePrefix', { type: 'string', length: 15, ...ro }),
+        field('TrialExpirationDate', { type: 'datetime', ...ro }),
+        field('DefaultLocaleSidKey', { type: 'picklist', label: 'Locale', picklistValues: ['en_US'] }),
+        field('LanguageLocaleKey', { type: 'picklist', label: 'Language', picklistValues: ['en_US'] }),
+        field('TimeZoneSidKey', {
+          type: 'picklist',
+          label: 'Time Zone',
+          picklistValues: ['GMT', 'America/Los_Angeles', 'Europe/Paris']
+        }),
+        field('Country', { type: 'string', length: 80 }),
+        ...address('', 'Address').filter((f) => f.name !== 'Country')
+      ],
+      { owned: false, createable: false, labelPlural: 'Organizations' }
+    ),
+    makeObject(
+      'User',
+      [
+        field('Username', { type: 'string', length: 80, nillable: false, unique: true }),
+        field('LastName', { type: 'string', length: 80, nillable: false }),
+        field('FirstName', { type: 'string', length: 40 }),
+        field('Name', { type: 'string', label: 'Full Name', length: 121, nameField: true, ...ro }),
+        field('Email', { type: 'email', length: 128, nillable: false }),
+        field('Alias', { type: 'string', length: 8 }),
+        field('CommunityNickname', { type: 'string', label: 'Nickname', length: 40 }),
+        field('IsActive', { type: 'boolean', label: 'Active', defaultValue: true }),
+        field('ProfileId', ref('Profile', 'Profile', { label: 'Profile ID' })),
+        field('UserRoleId', ref('UserRole', 'UserRole', { label: 'Role ID' })),
+        field('ManagerId', ref('User', 'Manager', { label: 'Manager ID' })),
+        field('Title', { type: 'string', length: 80 }),
+        field('Department', { type: 'string', length: 80 }),
+        field('Phone', { type: 'phone' }),
+        field(
+          'TimeZoneSidKey',
+          picklist(
+            [
+              'GMT',
+              'America/Los_Angeles',
+              'America/New_York',
+              'Europe/London',
+              'Europe/Paris',
+              'Europe/Berlin'
+            ],
+            { label: 'Time Zone', defaultValue: 'GMT' }
+          )
+        ),
+        field(
+          'LocaleSidKey',
+          picklist(['en_US', 'en_GB', 'de_DE', 'fr_FR'], { label: 'Locale', defaultValue: 'en_US' })
+        ),
+        field(
+          'LanguageLocaleKey',
+          picklist(['en_US', 'de', 'fr'], { label: 'Language', defaultValue: 'en_US' })
+        ),
+        field(
+          'EmailEncodingKey',
+          picklist(['UTF-8', 'ISO-8859-1'], { label: 'Email Encoding', defaultValue: 'UTF-8' })
+        ),
+        field('UserType', {
+          type: 'picklist',
+          picklistValues: ['Standard', 'PowerPartner', 'CsnOnly'],
+          defaultValue: 'Standard',
+          ...ro
+        }),
+        field('LastLoginDate', { type: 'datetime', ...ro })
+      ],
+      { owned: false, labelPlural: 'Users' }
+    ),
+    makeObject(
+      'Profile',
+      [field('Name', { type: 'string', length: 255, nillable: false, nameField: true })],
+      { owned: false }
+    ),
+    makeObject(
+      'UserRole',
+      [
+        field('Name', { type: 'string', length: 80, nillable: false, nameField: true }),
+        field('ParentRoleId', ref('UserRole', 'ParentRole'))
+      ],
+      { owned: false }
+    ),
     makeObject('Account', [
       field('Name', { type: 'string', label: 'Account Name', length: 255, nillable: false, nameField: true }),
       field('Type', picklist(ACCOUNT_TYPES, { label: 'Account Type' })),
-      field('ParentId', ref('Account', 'Parent', { label: 'Parent Account ID', childRelationshipName: 'ChildAccounts' })),
+      field(
+        'ParentId',
+        ref('Account', 'Parent', { label: 'Parent Account ID', childRelationshipName: 'ChildAccounts' })
+      ),
       field('AccountNumber', { type: 'string', length: 40 }),
       field('Website', { type: 'url' }),
       field('Phone', { type: 'phone', label: 'Account Phone' }),
@@ -385,7 +556,14 @@ function standardObjects(): ObjectDef[] {
       ...address('Shipping', 'Shipping')
     ]),
     makeObject('Contact', [
-      field('AccountId', ref('Account', 'Account', { label: 'Account ID', childRelationshipName: 'Contacts', cascadeDelete: true })),
+      field(
+        'AccountId',
+        ref('Account', 'Account', {
+          label: 'Account ID',
+          childRelationshipName: 'Contacts',
+          cascadeDelete: true
+        })
+      ),
       field('LastName', { type: 'string', length: 80, nillable: false }),
       field('FirstName', { type: 'string', length: 40 }),
       field('Salutation', picklist(['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.'])),
@@ -402,75 +580,205 @@ function standardObjects(): ObjectDef[] {
     ]),
     makeObject('Campaign', [
       field('Name', { type: 'string', label: 'Campaign Name', length: 80, nillable: false, nameField: true }),
-      field('Type', picklist(['Conference', 'Webinar', 'Trade Show', 'Public Relations', 'Partners', 'Referral Program', 'Advertisement', 'Banner Ads', 'Direct Mail', 'Email', 'Telemarketing', 'Other'])),
+      field(
+        'Type',
+        picklist([
+          'Conference',
+          'Webinar',
+          'Trade Show',
+          'Public Relations',
+          'Partners',
+          'Referral Program',
+          'Advertisement',
+          'Banner Ads',
+          'Direct Mail',
+          'Email',
+          'Telemarketing',
+          'Other'
+        ])
+      ),
       field('Status', picklist(['Planned', 'In Progress', 'Completed', 'Aborted'])),
       field('StartDate', { type: 'date' }),
       field('EndDate', { type: 'date' }),
       field('IsActive', { type: 'boolean', label: 'Active' }),
-      field('ParentId', ref('Campaign', 'Parent', { label: 'Parent Campaign ID', childRelationshipName: 'ChildCampaigns' })),
+      field(
+        'ParentId',
+        ref('Campaign', 'Parent', { label: 'Parent Campaign ID', childRelationshipName: 'ChildCampaigns' })
+      ),
       field('BudgetedCost', currency('BudgetedCost')),
       field('ActualCost', currency('ActualCost')),
       field('ExpectedRevenue', currency('ExpectedRevenue')),
       field('Description', { type: 'textarea' })
     ]),
-    makeObject('Pricebook2', [
-      field('Name', { type: 'string', label: 'Price Book Name', length: 255, nillable: false, nameField: true }),
-      field('IsActive', { type: 'boolean', label: 'Active' }),
-      field('IsStandard', { type: 'boolean', label: 'Is Standard Price Book', ...ro }),
-      field('Description', { type: 'string', length: 255 })
-    ], { owned: false, label: 'Price Book', labelPlural: 'Price Books' }),
-    makeObject('Product2', [
-      field('Name', { type: 'string', label: 'Product Name', length: 255, nillable: false, nameField: true }),
-      field('ProductCode', { type: 'string', length: 255 }),
-      field('Family', picklist(['None'], { label: 'Product Family' })),
-      field('IsActive', { type: 'boolean', label: 'Active' }),
-      field('Description', { type: 'textarea', label: 'Product Description', length: 4000 })
-    ], { owned: false, label: 'Product', labelPlural: 'Products' }),
-    makeObject('PricebookEntry', [
-      field('Name', { type: 'string', label: 'Product Name', length: 255, nameField: true, ...ro }),
-      field('Pricebook2Id', ref('Pricebook2', 'Pricebook2', { label: 'Price Book ID', nillable: false, updateable: false, childRelationshipName: 'PricebookEntries' })),
-      field('Product2Id', ref('Product2', 'Product2', { label: 'Product ID', nillable: false, updateable: false, childRelationshipName: 'PricebookEntries' })),
-      field('UnitPrice', currency('UnitPrice', { label: 'List Price', nillable: false })),
-      field('IsActive', { type: 'boolean', label: 'Active' }),
-      field('UseStandardPrice', { type: 'boolean' }),
-      field('ProductCode', { type: 'string', length: 255, ...ro })
-    ], { owned: false, label: 'Price Book Entry', labelPlural: 'Price Book Entries' }),
-    makeObject('Opportunity', [
-      field('AccountId', ref('Account', 'Account', { label: 'Account ID', childRelationshipName: 'Opportunities', cascadeDelete: true })),
-      field('Name', { type: 'string', label: 'Name', length: 120, nillable: false, nameField: true }),
-      field('Description', { type: 'textarea' }),
-      field('StageName', picklist(STAGES, { label: 'Stage', nillable: false })),
-      field('Amount', currency('Amount')),
-      field('Probability', { type: 'percent', label: 'Probability (%)', precision: 3, scale: 0 }),
-      field('ExpectedRevenue', currency('ExpectedRevenue', { label: 'Expected Amount', ...ro })),
-      field('CloseDate', { type: 'date', nillable: false }),
-      field('Type', picklist(['Existing Customer - Upgrade', 'Existing Customer - Replacement', 'Existing Customer - Downgrade', 'New Customer'], { label: 'Opportunity Type' })),
-      field('NextStep', { type: 'string', length: 255 }),
-      field('LeadSource', picklist(LEAD_SOURCES)),
-      field('IsClosed', { type: 'boolean', label: 'Closed', ...ro }),
-      field('IsWon', { type: 'boolean', label: 'Won', ...ro }),
-      field('ForecastCategoryName', picklist(['Omitted', 'Pipeline', 'Best Case', 'Commit', 'Closed'], { label: 'Forecast Category' })),
-      field('CampaignId', ref('Campaign', 'Campaign', { label: 'Campaign ID', childRelationshipName: 'Opportunities' })),
-      field('Pricebook2Id', ref('Pricebook2', 'Pricebook2', { label: 'Price Book ID', childRelationshipName: 'Opportunities' })),
-      field('HasOpportunityLineItem', { type: 'boolean', label: 'Has Line Item', ...ro }),
-      field('LastActivityDate', { type: 'date', ...ro })
-    ], { labelPlural: 'Opportunities' }),
-    makeObject('OpportunityLineItem', [
-      field('OpportunityId', ref('Opportunity', 'Opportunity', { label: 'Opportunity ID', nillable: false, updateable: false, childRelationshipName: 'OpportunityLineItems', cascadeDelete: true })),
-      field('Name', { type: 'string', label: 'Opportunity Product Name', length: 376, nameField: true, ...ro }),
-      field('Product2Id', ref('Product2', 'Product2', { label: 'Product ID', updateable: false, childRelationshipName: 'OpportunityLineItems' })),
-      field('PricebookEntryId', ref('PricebookEntry', 'PricebookEntry', { label: 'Price Book Entry ID', updateable: false, childRelationshipName: 'OpportunityLineItems' })),
-      field('ProductCode', { type: 'string', length: 255, ...ro }),
-      field('Quantity', { type: 'double', precision: 12, scale: 2, nillable: false }),
-      field('UnitPrice', currency('UnitPrice', { label: 'Sales Price' })),
-      field('ListPrice', currency('ListPrice', { label: 'List Price', ...ro })),
-      field('TotalPrice', currency('TotalPrice', { label: 'Total Price' })),
-      field('Discount', { type: 'percent', precision: 18, scale: 2 }),
-      field('ServiceDate', { type: 'date', label: 'Date' }),
-      field('Description', { type: 'string', label: 'Line Description', length: 255 })
-    ], { owned: false, label: 'Opportunity Product', labelPlural: 'Opportunity Product' }),
+    makeObject(
+      'Pricebook2',
+      [
+        field('Name', {
+          type: 'string',
+          label: 'Price Book Name',
+          length: 255,
+          nillable: false,
+          nameField: true
+        }),
+        field('IsActive', { type: 'boolean', label: 'Active' }),
+        field('IsStandard', { type: 'boolean', label: 'Is Standard Price Book', ...ro }),
+        field('Description', { type: 'string', length: 255 })
+      ],
+      { owned: false, label: 'Price Book', labelPlural: 'Price Books' }
+    ),
+    makeObject(
+      'Product2',
+      [
+        field('Name', {
+          type: 'string',
+          label: 'Product Name',
+          length: 255,
+          nillable: false,
+          nameField: true
+        }),
+        field('ProductCode', { type: 'string', length: 255 }),
+        field('Family', picklist(['None'], { label: 'Product Family' })),
+        field('IsActive', { type: 'boolean', label: 'Active' }),
+        field('Description', { type: 'textarea', label: 'Product Description', length: 4000 })
+      ],
+      { owned: false, label: 'Product', labelPlural: 'Products' }
+    ),
+    makeObject(
+      'PricebookEntry',
+      [
+        field('Name', { type: 'string', label: 'Product Name', length: 255, nameField: true, ...ro }),
+        field(
+          'Pricebook2Id',
+          ref('Pricebook2', 'Pricebook2', {
+            label: 'Price Book ID',
+            nillable: false,
+            updateable: false,
+            childRelationshipName: 'PricebookEntries'
+          })
+        ),
+        field(
+          'Product2Id',
+          ref('Product2', 'Product2', {
+            label: 'Product ID',
+            nillable: false,
+            updateable: false,
+            childRelationshipName: 'PricebookEntries'
+          })
+        ),
+        field('UnitPrice', currency('UnitPrice', { label: 'List Price', nillable: false })),
+        field('IsActive', { type: 'boolean', label: 'Active' }),
+        field('UseStandardPrice', { type: 'boolean' }),
+        field('ProductCode', { type: 'string', length: 255, ...ro })
+      ],
+      { owned: false, label: 'Price Book Entry', labelPlural: 'Price Book Entries' }
+    ),
+    makeObject(
+      'Opportunity',
+      [
+        field(
+          'AccountId',
+          ref('Account', 'Account', {
+            label: 'Account ID',
+            childRelationshipName: 'Opportunities',
+            cascadeDelete: true
+          })
+        ),
+        field('Name', { type: 'string', label: 'Name', length: 120, nillable: false, nameField: true }),
+        field('Description', { type: 'textarea' }),
+        field('StageName', picklist(STAGES, { label: 'Stage', nillable: false })),
+        field('Amount', currency('Amount')),
+        field('Probability', { type: 'percent', label: 'Probability (%)', precision: 3, scale: 0 }),
+        field('ExpectedRevenue', currency('ExpectedRevenue', { label: 'Expected Amount', ...ro })),
+        field('CloseDate', { type: 'date', nillable: false }),
+        field(
+          'Type',
+          picklist(
+            [
+              'Existing Customer - Upgrade',
+              'Existing Customer - Replacement',
+              'Existing Customer - Downgrade',
+              'New Customer'
+            ],
+            { label: 'Opportunity Type' }
+          )
+        ),
+        field('NextStep', { type: 'string', length: 255 }),
+        field('LeadSource', picklist(LEAD_SOURCES)),
+        field('IsClosed', { type: 'boolean', label: 'Closed', ...ro }),
+        field('IsWon', { type: 'boolean', label: 'Won', ...ro }),
+        field(
+          'ForecastCategoryName',
+          picklist(['Omitted', 'Pipeline', 'Best Case', 'Commit', 'Closed'], { label: 'Forecast Category' })
+        ),
+        field(
+          'CampaignId',
+          ref('Campaign', 'Campaign', { label: 'Campaign ID', childRelationshipName: 'Opportunities' })
+        ),
+        field(
+          'Pricebook2Id',
+          ref('Pricebook2', 'Pricebook2', { label: 'Price Book ID', childRelationshipName: 'Opportunities' })
+        ),
+        field('HasOpportunityLineItem', { type: 'boolean', label: 'Has Line Item', ...ro }),
+        field('LastActivityDate', { type: 'date', ...ro })
+      ],
+      { labelPlural: 'Opportunities' }
+    ),
+    makeObject(
+      'OpportunityLineItem',
+      [
+        field(
+          'OpportunityId',
+          ref('Opportunity', 'Opportunity', {
+            label: 'Opportunity ID',
+            nillable: false,
+            updateable: false,
+            childRelationshipName: 'OpportunityLineItems',
+            cascadeDelete: true
+          })
+        ),
+        field('Name', {
+          type: 'string',
+          label: 'Opportunity Product Name',
+          length: 376,
+          nameField: true,
+          ...ro
+        }),
+        field(
+          'Product2Id',
+          ref('Product2', 'Product2', {
+            label: 'Product ID',
+            updateable: false,
+            childRelationshipName: 'OpportunityLineItems'
+          })
+        ),
+        field(
+          'PricebookEntryId',
+          ref('PricebookEntry', 'PricebookEntry', {
+            label: 'Price Book Entry ID',
+            updateable: false,
+            childRelationshipName: 'OpportunityLineItems'
+          })
+        ),
+        field('ProductCode', { type: 'string', length: 255, ...ro }),
+        field('Quantity', { type: 'double', precision: 12, scale: 2, nillable: false }),
+        field('UnitPrice', currency('UnitPrice', { label: 'Sales Price' })),
+        field('ListPrice', currency('ListPrice', { label: 'List Price', ...ro })),
+        field('TotalPrice', currency('TotalPrice', { label: 'Total Price' })),
+        field('Discount', { type: 'percent', precision: 18, scale: 2 }),
+        field('ServiceDate', { type: 'date', label: 'Date' }),
+        field('Description', { type: 'string', label: 'Line Description', length: 255 })
+      ],
+      { owned: false, label: 'Opportunity Product', labelPlural: 'Opportunity Product' }
+    ),
     makeObject('Case', [
-      field('CaseNumber', { type: 'string', label: 'Case Number', length: 30, nameField: true, autoNumber: true, ...ro }),
+      field('CaseNumber', {
+        type: 'string',
+        label: 'Case Number',
+        length: 30,
+        nameField: true,
+        autoNumber: true,
+        ...ro
+      }),
       field('AccountId', ref('Account', 'Account', { label: 'Account ID', childRelationshipName: 'Cases' })),
       field('ContactId', ref('Contact', 'Contact', { label: 'Contact ID', childRelationshipName: 'Cases' })),
       field('ParentId', ref('Case', 'Parent', { label: 'Parent Case ID', childRelationshipName: 'Cases' })),
@@ -479,8 +787,25 @@ function standardObjects(): ObjectDef[] {
       field('Status', picklist(['New', 'Working', 'Escalated', 'Closed'], { defaultValue: 'New' })),
       field('Priority', picklist(['High', 'Medium', 'Low'], { defaultValue: 'Medium' })),
       field('Origin', picklist(['Phone', 'Email', 'Web'], { label: 'Case Origin' })),
-      field('Type', picklist(['Mechanical', 'Electrical', 'Electronic', 'Structural', 'Other'], { label: 'Case Type' })),
-      field('Reason', picklist(['Installation', 'Equipment Complexity', 'Performance', 'Breakdown', 'Equipment Design', 'Feedback', 'Other'], { label: 'Case Reason' })),
+      field(
+        'Type',
+        picklist(['Mechanical', 'Electrical', 'Electronic', 'Structural', 'Other'], { label: 'Case Type' })
+      ),
+      field(
+        'Reason',
+        picklist(
+          [
+            'Installation',
+            'Equipment Complexity',
+            'Performance',
+            'Breakdown',
+            'Equipment Design',
+            'Feedback',
+            'Other'
+          ],
+          { label: 'Case Reason' }
+        )
+      ),
       field('IsClosed', { type: 'boolean', label: 'Closed', ...ro }),
       field('IsEscalated', { type: 'boolean', label: 'Escalated' }),
       field('ClosedDate', { type: 'datetime', label: 'Closed Date', ...ro })
@@ -494,22 +819,50 @@ function standardObjects(): ObjectDef[] {
       field('Email', { type: 'email', length: 80 }),
       field('Phone', { type: 'phone' }),
       field('Website', { type: 'url' }),
-      field('Status', picklist(['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'], { label: 'Lead Status', defaultValue: 'Open - Not Contacted' })),
+      field(
+        'Status',
+        picklist(
+          ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'],
+          { label: 'Lead Status', defaultValue: 'Open - Not Contacted' }
+        )
+      ),
       field('LeadSource', picklist(LEAD_SOURCES)),
       field('Industry', picklist(INDUSTRIES)),
       field('IsConverted', { type: 'boolean', label: 'Converted', ...ro }),
-      field('ConvertedAccountId', ref('Account', 'ConvertedAccount', { label: 'Converted Account ID', ...ro })),
-      field('ConvertedContactId', ref('Contact', 'ConvertedContact', { label: 'Converted Contact ID', ...ro })),
-      field('ConvertedOpportunityId', ref('Opportunity', 'ConvertedOpportunity', { label: 'Converted Opportunity ID', ...ro })),
+      field(
+        'ConvertedAccountId',
+        ref('Account', 'ConvertedAccount', { label: 'Converted Account ID', ...ro })
+      ),
+      field(
+        'ConvertedContactId',
+        ref('Contact', 'ConvertedContact', { label: 'Converted Contact ID', ...ro })
+      ),
+      field(
+        'ConvertedOpportunityId',
+        ref('Opportunity', 'ConvertedOpportunity', { label: 'Converted Opportunity ID', ...ro })
+      ),
       ...address('', 'Address')
     ]),
     makeObject('Task', [
       field('WhoId', ref(['Contact', 'Lead'], 'Who', { label: 'Name ID', childRelationshipName: 'Tasks' })),
-      field('WhatId', ref(['Account', 'Opportunity', 'Case', 'Campaign'], 'What', { label: 'Related To ID', childRelationshipName: 'Tasks', cascadeDelete: true })),
+      field(
+        'WhatId',
+        ref(['Account', 'Opportunity', 'Case', 'Campaign'], 'What', {
+          label: 'Related To ID',
+          childRelationshipName: 'Tasks',
+          cascadeDelete: true
+        })
+      ),
       field('AccountId', ref('Account', 'Account', { label: 'Account ID', ...ro })),
       field('Subject', { type: 'string', length: 255 }),
       field('ActivityDate', { type: 'date', label: 'Due Date Only' }),
-      field('Status', picklist(['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'], { nillable: false, defaultValue: 'Not Started' })),
+      field(
+        'Status',
+        picklist(['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'], {
+          nillable: false,
+          defaultValue: 'Not Started'
+        })
+      ),
       field('Priority', picklist(['High', 'Normal', 'Low'], { nillable: false, defaultValue: 'Normal' })),
       field('IsClosed', { type: 'boolean', label: 'Closed', ...ro }),
       field('Description', { type: 'textarea', length: 32000 }),
@@ -518,7 +871,14 @@ function standardObjects(): ObjectDef[] {
     ]),
     makeObject('Event', [
       field('WhoId', ref(['Contact', 'Lead'], 'Who', { label: 'Name ID', childRelationshipName: 'Events' })),
-      field('WhatId', ref(['Account', 'Opportunity', 'Case', 'Campaign'], 'What', { label: 'Related To ID', childRelationshipName: 'Events', cascadeDelete: true })),
+      field(
+        'WhatId',
+        ref(['Account', 'Opportunity', 'Case', 'Campaign'], 'What', {
+          label: 'Related To ID',
+          childRelationshipName: 'Events',
+          cascadeDelete: true
+        })
+      ),
       field('AccountId', ref('Account', 'Account', { label: 'Account ID', ...ro })),
       field('Subject', { type: 'string', length: 255 }),
       field('Location', { type: 'string', length: 255 }),
@@ -533,47 +893,124 @@ function standardObjects(): ObjectDef[] {
       field('Description', { type: 'textarea', length: 32000 }),
       field('Type', picklist(['Call', 'Email', 'Meeting', 'Other']))
     ]),
-    makeObject('AccountTeamMember', [
-      field('AccountId', ref('Account', 'Account', { label: 'Account ID', nillable: false, updateable: false, childRelationshipName: 'AccountTeamMembers', cascadeDelete: true })),
-      field('UserId', ref('User', 'User', { label: 'User ID', nillable: false, updateable: false })),
-      field('TeamMemberRole', picklist(TEAM_ROLES, { label: 'Team Role' })),
-      field('Title', { type: 'string', length: 80, ...ro }),
-      field('PhotoUrl', { type: 'url', ...ro }),
-      field('AccountAccessLevel', picklist(ACCESS, { label: 'Account Access', restrictedPicklist: true, defaultValue: 'Read' })),
-      field('OpportunityAccessLevel', picklist(ACCESS, { label: 'Opportunity Access', restrictedPicklist: true, defaultValue: 'None' })),
-      field('CaseAccessLevel', picklist(ACCESS, { label: 'Case Access', restrictedPicklist: true, defaultValue: 'None' })),
-      field('ContactAccessLevel', picklist(ACCESS, { label: 'Contact Access', restrictedPicklist: true, defaultValue: 'None' }))
-    ], { owned: false, label: 'Account Team Member', labelPlural: 'Account Team Members' }),
-    makeObject('OpportunityTeamMember', [
-      field('OpportunityId', ref('Opportunity', 'Opportunity', { label: 'Opportunity ID', nillable: false, updateable: false, childRelationshipName: 'OpportunityTeamMembers', cascadeDelete: true })),
-      field('UserId', ref('User', 'User', { label: 'User ID', nillable: false, updateable: false })),
-      field('Name', { type: 'string', length: 121, nameField: true, ...ro }),
-      field('TeamMemberRole', picklist(TEAM_ROLES, { label: 'Member Role' })),
-      field('Title', { type: 'string', length: 80, ...ro }),
-      field('PhotoUrl', { type: 'url', ...ro }),
-      field('OpportunityAccessLevel', picklist(['Read', 'Edit', 'All'], { label: 'Opportunity Access', restrictedPicklist: true, defaultValue: 'Read' }))
-    ], { owned: false, label: 'Opportunity Team Member', labelPlural: 'Opportunity Team Members' }),
-    makeObject('PermissionSet', [
-      field('Name', { type: 'string', length: 80, nillable: false }),
-      field('Label', { type: 'string', length: 80, nillable: false, nameField: true }),
-      field('Description', { type: 'string', length: 255 }),
-      field('IsOwnedByProfile', { type: 'boolean', ...ro }),
-      field('ProfileId', ref('Profile', 'Profile', ro)),
-      field('NamespacePrefix', { type: 'string', length: 15, ...ro })
-    ], { owned: false, label: 'Permission Set', labelPlural: 'Permission Sets' }),
-    makeObject('PermissionSetAssignment', [
-      field('AssigneeId', ref('User', 'Assignee', { label: 'Assignee ID', nillable: false, updateable: false, childRelationshipName: 'PermissionSetAssignments' })),
-      field('PermissionSetId', ref('PermissionSet', 'PermissionSet', { label: 'Permission Set ID', nillable: false, updateable: false, childRelationshipName: 'Assignments', cascadeDelete: true }))
-    ], { owned: false, label: 'Permission Set Assignment', labelPlural: 'Permission Set Assignments' }),
-    makeObject('StaticResource', [
-      field('Name', { type: 'string', length: 255, nillable: false, nameField: true }),
-      field('NamespacePrefix', { type: 'string', length: 15, ...ro }),
-      field('ContentType', { type: 'string', length: 120, nillable: false }),
-      field('BodyLength', { type: 'int', ...ro }),
-      field('Body', { type: 'textarea', length: 5242880 }),
-      field('Description', { type: 'textarea', length: 255 }),
-      field('CacheControl', picklist(['Private', 'Public'], { restrictedPicklist: true, defaultValue: 'Private' }))
-    ], { owned: false, label: 'Static Resource', labelPlural: 'Static Resources' })
+    makeObject(
+      'AccountTeamMember',
+      [
+        field(
+          'AccountId',
+          ref('Account', 'Account', {
+            label: 'Account ID',
+            nillable: false,
+            updateable: false,
+            childRelationshipName: 'AccountTeamMembers',
+            cascadeDelete: true
+          })
+        ),
+        field('UserId', ref('User', 'User', { label: 'User ID', nillable: false, updateable: false })),
+        field('TeamMemberRole', picklist(TEAM_ROLES, { label: 'Team Role' })),
+        field('Title', { type: 'string', length: 80, ...ro }),
+        field('PhotoUrl', { type: 'url', ...ro }),
+        field(
+          'AccountAccessLevel',
+          picklist(ACCESS, { label: 'Account Access', restrictedPicklist: true, defaultValue: 'Read' })
+        ),
+        field(
+          'OpportunityAccessLevel',
+          picklist(ACCESS, { label: 'Opportunity Access', restrictedPicklist: true, defaultValue: 'None' })
+        ),
+        field(
+          'CaseAccessLevel',
+          picklist(ACCESS, { label: 'Case Access', restrictedPicklist: true, defaultValue: 'None' })
+        ),
+        field(
+          'ContactAccessLevel',
+          picklist(ACCESS, { label: 'Contact Access', restrictedPicklist: true, defaultValue: 'None' })
+        )
+      ],
+      { owned: false, label: 'Account Team Member', labelPlural: 'Account Team Members' }
+    ),
+    makeObject(
+      'OpportunityTeamMember',
+      [
+        field(
+          'OpportunityId',
+          ref('Opportunity', 'Opportunity', {
+            label: 'Opportunity ID',
+            nillable: false,
+            updateable: false,
+            childRelationshipName: 'OpportunityTeamMembers',
+            cascadeDelete: true
+          })
+        ),
+        field('UserId', ref('User', 'User', { label: 'User ID', nillable: false, updateable: false })),
+        field('Name', { type: 'string', length: 121, nameField: true, ...ro }),
+        field('TeamMemberRole', picklist(TEAM_ROLES, { label: 'Member Role' })),
+        field('Title', { type: 'string', length: 80, ...ro }),
+        field('PhotoUrl', { type: 'url', ...ro }),
+        field(
+          'OpportunityAccessLevel',
+          picklist(['Read', 'Edit', 'All'], {
+            label: 'Opportunity Access',
+            restrictedPicklist: true,
+            defaultValue: 'Read'
+          })
+        )
+      ],
+      { owned: false, label: 'Opportunity Team Member', labelPlural: 'Opportunity Team Members' }
+    ),
+    makeObject(
+      'PermissionSet',
+      [
+        field('Name', { type: 'string', length: 80, nillable: false }),
+        field('Label', { type: 'string', length: 80, nillable: false, nameField: true }),
+        field('Description', { type: 'string', length: 255 }),
+        field('IsOwnedByProfile', { type: 'boolean', ...ro }),
+        field('ProfileId', ref('Profile', 'Profile', ro)),
+        field('NamespacePrefix', { type: 'string', length: 15, ...ro })
+      ],
+      { owned: false, label: 'Permission Set', labelPlural: 'Permission Sets' }
+    ),
+    makeObject(
+      'PermissionSetAssignment',
+      [
+        field(
+          'AssigneeId',
+          ref('User', 'Assignee', {
+            label: 'Assignee ID',
+            nillable: false,
+            updateable: false,
+            childRelationshipName: 'PermissionSetAssignments'
+          })
+        ),
+        field(
+          'PermissionSetId',
+          ref('PermissionSet', 'PermissionSet', {
+            label: 'Permission Set ID',
+            nillable: false,
+            updateable: false,
+            childRelationshipName: 'Assignments',
+            cascadeDelete: true
+          })
+        )
+      ],
+      { owned: false, label: 'Permission Set Assignment', labelPlural: 'Permission Set Assignments' }
+    ),
+    makeObject(
+      'StaticResource',
+      [
+        field('Name', { type: 'string', length: 255, nillable: false, nameField: true }),
+        field('NamespacePrefix', { type: 'string', length: 15, ...ro }),
+        field('ContentType', { type: 'string', length: 120, nillable: false }),
+        field('BodyLength', { type: 'int', ...ro }),
+        field('Body', { type: 'textarea', length: 5242880 }),
+        field('Description', { type: 'textarea', length: 255 }),
+        field(
+          'CacheControl',
+          picklist(['Private', 'Public'], { restrictedPicklist: true, defaultValue: 'Private' })
+        )
+      ],
+      { owned: false, label: 'Static Resource', labelPlural: 'Static Resources' }
+    )
   ];
 }
 
@@ -597,7 +1034,16 @@ const xml = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
   trimValues: true,
-  isArray: (name) => ['value', 'summaryFilterItems', 'referenceTo', 'fields', 'validationRules', 'customValue', 'values'].includes(name)
+  isArray: (name) =>
+    [
+      'value',
+      'summaryFilterItems',
+      'referenceTo',
+      'fields',
+      'validationRules',
+      'customValue',
+      'values'
+    ].includes(name)
 });
 
 type Xml = Record<string, unknown>;
@@ -634,12 +1080,20 @@ async function exists(path: string): Promise<boolean> {
 
 async function listFiles(dir: string, suffix: string): Promise<string[]> {
   if (!(await exists(dir))) return [];
-  return (await readdir(dir)).filter((f) => f.endsWith(suffix)).sort().map((f) => join(dir, f));
+  return (await readdir(dir))
+    .filter((f) => f.endsWith(suffix))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /** Where `dir` may be the project root, force-app, force-app/main/default or the objects folder. */
 async function objectsDirOf(dir: string): Promise<string | undefined> {
-  const candidates = [join(dir, 'force-app', 'main', 'default', 'objects'), join(dir, 'main', 'default', 'objects'), join(dir, 'objects'), dir];
+  const candidates = [
+    join(dir, 'force-app', 'main', 'default', 'objects'),
+    join(dir, 'main', 'default', 'objects'),
+    join(dir, 'objects'),
+    dir
+  ];
   for (const c of candidates) {
     if (basename(c) === 'objects' && (await exists(c))) return c;
   }
@@ -655,7 +1109,10 @@ async function globalValueSets(objectsDir: string): Promise<Map<string, { values
       const gvs = (doc.GlobalValueSet ?? {}) as Xml;
       const values = ((gvs.customValue ?? []) as Xml[]).map((v) => text(v.fullName) ?? '').filter(Boolean);
       const def = ((gvs.customValue ?? []) as Xml[]).find((v) => bool(v.default));
-      out.set(basename(file).replace('.globalValueSet-meta.xml', '').toLowerCase(), { values, def: def ? text(def.fullName) : undefined });
+      out.set(basename(file).replace('.globalValueSet-meta.xml', '').toLowerCase(), {
+        values,
+        def: def ? text(def.fullName) : undefined
+      });
     } catch {
       // a malformed value set file leaves its fields without values
     }
@@ -687,7 +1144,10 @@ const METADATA_TYPES: Record<string, FieldType> = {
 };
 
 /** A force-app field file, turned into a FieldDef (undefined when the file is not a field). */
-export function parseFieldXml(content: string, gvs = new Map<string, { values: string[]; def?: string }>()): FieldDef | undefined {
+export function parseFieldXml(
+  content: string,
+  gvs = new Map<string, { values: string[]; def?: string }>()
+): FieldDef | undefined {
   const doc = xml.parse(content) as Xml;
   const cf = doc.CustomField as Xml | undefined;
   if (!cf) return undefined;
@@ -704,7 +1164,10 @@ export function parseMetadataXml(content: string): Record<string, unknown> {
 }
 
 /** A `<CustomField>` element (a source-format field file, or a `<fields>` entry of an .object file). */
-export function fieldFromXml(cf: Record<string, unknown>, gvs = new Map<string, { values: string[]; def?: string }>()): FieldDef | undefined {
+export function fieldFromXml(
+  cf: Record<string, unknown>,
+  gvs = new Map<string, { values: string[]; def?: string }>()
+): FieldDef | undefined {
   const name = text(cf.fullName);
   if (!name) return undefined;
   const mdType = text(cf.type) ?? '';
@@ -730,7 +1193,8 @@ export function fieldFromXml(cf: Record<string, unknown>, gvs = new Map<string, 
   };
   if (isMd) def.updateable = !calculated && Boolean(bool(cf.reparentableMasterDetail));
   const length = num(cf.length);
-  if (type === 'string' || type === 'textarea') def.length = length ?? (mdType === 'AutoNumber' ? 30 : mdType === 'Text' ? 255 : 32768);
+  if (type === 'string' || type === 'textarea')
+    def.length = length ?? (mdType === 'AutoNumber' ? 30 : mdType === 'Text' ? 255 : 32768);
   if (mdType === 'TextArea') def.length = 255;
   if (type === 'email' || type === 'url' || type === 'picklist') def.length = 255;
   if (type === 'phone') def.length = 40;
@@ -754,7 +1218,9 @@ export function fieldFromXml(cf: Record<string, unknown>, gvs = new Map<string, 
     if (blanks === 'BlankAsZero' || blanks === 'BlankAsBlank') def.formulaTreatBlanksAs = blanks;
   }
   if (type === 'reference') {
-    def.referenceTo = ((cf.referenceTo as unknown[] | undefined) ?? []).map((r) => text(r) ?? '').filter(Boolean);
+    def.referenceTo = ((cf.referenceTo as unknown[] | undefined) ?? [])
+      .map((r) => text(r) ?? '')
+      .filter(Boolean);
     // <relationshipName> in metadata names the CHILD relationship as the parent sees it
     // (MDF_Requests → MDF_Requests__r); on the child the parent is reached by Field__r.
     const rel = text(cf.relationshipName);
@@ -773,7 +1239,7 @@ export function fieldFromXml(cf: Record<string, unknown>, gvs = new Map<string, 
     let defVal: string | undefined;
     if (vs) {
       const vsd = vs.valueSetDefinition as Xml | undefined;
-      for (const v of ((vsd?.value ?? []) as Xml[])) {
+      for (const v of (vsd?.value ?? []) as Xml[]) {
         const full = text(v.fullName);
         if (full === undefined) continue;
         values.push(full);
@@ -790,7 +1256,7 @@ export function fieldFromXml(cf: Record<string, unknown>, gvs = new Map<string, 
     // old-style <picklist><picklistValues>
     const old = cf.picklist as Xml | undefined;
     if (old && Array.isArray((old as Xml).picklistValues)) {
-      for (const v of (old.picklistValues as Xml[])) {
+      for (const v of old.picklistValues as Xml[]) {
         const full = text(v.fullName);
         if (full) values.push(full);
         if (full && bool(v.default)) defVal = full;
@@ -838,7 +1304,8 @@ export function fieldFromXml(cf: Record<string, unknown>, gvs = new Map<string, 
 function parseDefault(expr: string, type: FieldType): unknown {
   const t = expr.trim();
   if (type === 'boolean') return t.toLowerCase() === 'true';
-  if (/^-?\d+(\.\d+)?$/.test(t)) return ['double', 'currency', 'percent', 'int'].includes(type) ? Number(t) : t;
+  if (/^-?\d+(\.\d+)?$/.test(t))
+    return ['double', 'currency', 'percent', 'int'].includes(type) ? Number(t) : t;
   const quoted = /^"(.*)"$/s.exec(t) ?? /^'(.*)'$/s.exec(t);
   if (quoted) return quoted[1];
   if (/^TODAY\(\)$/i.test(t)) return { formula: 'TODAY()' };
@@ -886,7 +1353,10 @@ export async function loadForceApp(dir: string, into: Schema): Promise<LoadRepor
   const objectsDir = await objectsDirOf(dir);
   if (!objectsDir) return report;
   const gvs = await globalValueSets(objectsDir);
-  const entries = (await readdir(objectsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const entries = (await readdir(objectsDir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   for (const objName of entries) {
     const objDir = join(objectsDir, objName);
     let obj = into.get(objName);
@@ -1013,7 +1483,8 @@ export function finishCustomObjects(into: Schema): void {
       }
       const child = into.get(f.rollup.summarizedObject)?.fields.get(f.rollup.field.toLowerCase());
       if (!child) continue;
-      if (['currency', 'double', 'percent', 'int', 'date', 'datetime'].includes(child.type)) f.type = child.type;
+      if (['currency', 'double', 'percent', 'int', 'date', 'datetime'].includes(child.type))
+        f.type = child.type;
       if (child.scale !== undefined) f.scale = child.scale;
       if (child.precision !== undefined) f.precision = child.precision;
     }

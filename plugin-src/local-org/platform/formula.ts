@@ -50,10 +50,12 @@ function literal(r: Resolved, blankAsZero: boolean): FormulonLiteral {
   const v = r.value;
   const type = f?.type ?? (typeof v === 'number' ? 'double' : typeof v === 'boolean' ? 'boolean' : 'string');
   if (v === null || v === undefined) {
-    if (blankAsZero && ['double', 'currency', 'percent', 'int'].includes(type)) return { type: 'literal', dataType: 'number', value: 0, options: { length: 18, scale: f?.scale ?? 0 } };
+    if (blankAsZero && ['double', 'currency', 'percent', 'int'].includes(type))
+      return { type: 'literal', dataType: 'number', value: 0, options: { length: 18, scale: f?.scale ?? 0 } };
     if (type === 'boolean') return { type: 'literal', dataType: 'checkbox', value: false };
     // Blank text is the empty string in Salesforce formulas; blank numbers and dates are null.
-    if (['string', 'textarea', 'email', 'phone', 'url', 'id', 'reference'].includes(type)) return { type: 'literal', dataType: 'text', value: '', options: { length: 0 } };
+    if (['string', 'textarea', 'email', 'phone', 'url', 'id', 'reference'].includes(type))
+      return { type: 'literal', dataType: 'text', value: '', options: { length: 0 } };
     return { type: 'literal', dataType: 'null', value: null };
   }
   switch (type) {
@@ -61,7 +63,12 @@ function literal(r: Resolved, blankAsZero: boolean): FormulonLiteral {
     case 'currency':
     case 'percent':
     case 'int':
-      return { type: 'literal', dataType: 'number', value: Number(v), options: { length: (f?.precision ?? 18) - (f?.scale ?? 0), scale: f?.scale ?? 0 } };
+      return {
+        type: 'literal',
+        dataType: 'number',
+        value: Number(v),
+        options: { length: (f?.precision ?? 18) - (f?.scale ?? 0), scale: f?.scale ?? 0 }
+      };
     case 'boolean':
       return { type: 'literal', dataType: 'checkbox', value: Boolean(v) };
     case 'date':
@@ -99,7 +106,11 @@ function fromLiteral(res: FormulonLiteral, target?: FieldDef): unknown {
     case 'date':
       return v instanceof Date ? dateOf(v.getTime()) : v;
     case 'datetime':
-      return v instanceof Date ? (target?.type === 'datetime' ? v.getTime() : formatDateTime(v.getTime())) : v;
+      return v instanceof Date
+        ? target?.type === 'datetime'
+          ? v.getTime()
+          : formatDateTime(v.getTime())
+        : v;
     case 'text':
     case 'picklist':
       return v === '' ? null : String(v);
@@ -175,11 +186,19 @@ function preprocess(formula: string, env: FormulaEnv, extra: Record<string, Form
   out = out.replace(/\bCASESAFEID\s*\(\s*([A-Za-z0-9_.]+)\s*\)/gi, (_m, path: string) => {
     const name = `CASESAFEID_${path.replace(/\./g, '_')}`;
     const v = env.resolve(path).value;
-    extra[name] = v === null || v === undefined ? { type: 'literal', dataType: 'null', value: null } : { type: 'literal', dataType: 'text', value: String(v), options: { length: 18 } };
+    extra[name] =
+      v === null || v === undefined
+        ? { type: 'literal', dataType: 'null', value: null }
+        : { type: 'literal', dataType: 'text', value: String(v), options: { length: 18 } };
     return name;
   });
   out = out.replace(/\$User\.Id\b/g, () => {
-    extra.CURRENT_USER_ID = { type: 'literal', dataType: 'text', value: env.userId ?? '', options: { length: 18 } };
+    extra.CURRENT_USER_ID = {
+      type: 'literal',
+      dataType: 'text',
+      value: env.userId ?? '',
+      options: { length: 18 }
+    };
     return 'CURRENT_USER_ID';
   });
   out = out.replace(/\$Profile\.Name\b/g, '"System Administrator"');
@@ -191,9 +210,15 @@ function preprocess(formula: string, env: FormulaEnv, extra: Record<string, Form
  * fields as zeroes"; otherwise blank numbers and dates are null (and so is the result of
  * arithmetic or comparison on them), blank text is ''.
  */
-export function evaluateFormula(formula: string, env: FormulaEnv, opts: { blankAsZero?: boolean; target?: FieldDef; engine?: 'fast' | 'formulon' } = {}): FormulaResult {
+export function evaluateFormula(
+  formula: string,
+  env: FormulaEnv,
+  opts: { blankAsZero?: boolean; target?: FieldDef; engine?: 'fast' | 'formulon' } = {}
+): FormulaResult {
   const extra: Record<string, FormulonLiteral> = {};
-  const text = /ISNEW|ISCHANGED|PRIORVALUE|CASESAFEID|\$User|\$Profile/i.test(formula) ? preprocess(formula, env, extra) : formula;
+  const text = /ISNEW|ISCHANGED|PRIORVALUE|CASESAFEID|\$User|\$Profile/i.test(formula)
+    ? preprocess(formula, env, extra)
+    : formula;
   const vars = variablesOf(text);
   const values: Resolved[] = vars.map((name) => (extra[name] ? { value: null } : env.resolve(name)));
   if (opts.engine !== 'formulon') {
@@ -233,7 +258,10 @@ export function evaluateFormula(formula: string, env: FormulaEnv, opts: { blankA
   // When formulon refuses a blank operand (`null > 5`), Salesforce's answer is blank too:
   // the formula field is null, the validation rule does not fire.
   const res = run(Boolean(opts.blankAsZero));
-  const out: FormulaResult = res.type === 'error' ? { ok: false, message: res.message } : { ok: true, value: fromLiteral(res, opts.target) };
+  const out: FormulaResult =
+    res.type === 'error'
+      ? { ok: false, message: res.message }
+      : { ok: true, value: fromLiteral(res, opts.target) };
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(key, out);
   return out;
@@ -241,5 +269,9 @@ export function evaluateFormula(formula: string, env: FormulaEnv, opts: { blankA
 
 /** The field and relationship paths a formula reads (after the rewrites), for dependency checks. */
 export function formulaVariables(formula: string): string[] {
-  return variablesOf(formula.replace(/\b(ISCHANGED|PRIORVALUE)\s*\(\s*([A-Za-z0-9_.]+)\s*\)/gi, '$2').replace(/\bISNEW\s*\(\s*\)/gi, 'TRUE'));
+  return variablesOf(
+    formula
+      .replace(/\b(ISCHANGED|PRIORVALUE)\s*\(\s*([A-Za-z0-9_.]+)\s*\)/gi, '$2')
+      .replace(/\bISNEW\s*\(\s*\)/gi, 'TRUE')
+  );
 }

@@ -11,7 +11,10 @@ declare module 'formulon' {
     errorType: string;
     message: string;
   }
-  export function parse(formula: string, substitutions?: Record<string, FormulonLiteral>): FormulonLiteral | FormulonError;
+  export function parse(
+    formula: string,
+    substitutions?: Record<string, FormulonLiteral>
+  ): FormulonLiteral | FormulonError;
   export function extract(formula: string): string[];
   /** the syntax tree (callExpression / identifier / literal nodes) */
   export function ast(formula: string): unknown;

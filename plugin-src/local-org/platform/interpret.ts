@@ -65,7 +65,12 @@ function isBlank(x: V): boolean {
 
 function comparable(a: V, b: V): [number | string, number | string] | null {
   if (a.t === 'null' || b.t === 'null') return null;
-  if ((a.t === 'number' && b.t === 'number') || (a.t === 'date' && b.t === 'date') || (a.t === 'datetime' && b.t === 'datetime')) return [a.v, b.v];
+  if (
+    (a.t === 'number' && b.t === 'number') ||
+    (a.t === 'date' && b.t === 'date') ||
+    (a.t === 'datetime' && b.t === 'datetime')
+  )
+    return [a.v, b.v];
   if (a.t === 'text' && b.t === 'text') return [a.v, b.v];
   if (a.t === 'checkbox' && b.t === 'checkbox') return [a.v ? 1 : 0, b.v ? 1 : 0];
   throw new Unsupported(`cannot compare ${a.t} with ${b.t}`);
@@ -150,7 +155,10 @@ function call(id: string, args: Node[], env: InterpretEnv): V {
       const a = ev(0);
       const b = ev(1);
       // Text blanks are '' and compare equal to ""; other blanks leave the result blank.
-      const pair = comparable(a.t === 'null' && b.t === 'text' ? { t: 'text', v: '' } : a, b.t === 'null' && a.t === 'text' ? { t: 'text', v: '' } : b);
+      const pair = comparable(
+        a.t === 'null' && b.t === 'text' ? { t: 'text', v: '' } : a,
+        b.t === 'null' && a.t === 'text' ? { t: 'text', v: '' } : b
+      );
       if (!pair) return NULL;
       const same = pair[0] === pair[1];
       return { t: 'checkbox', v: id === 'equal' ? same : !same };
@@ -162,14 +170,22 @@ function call(id: string, args: Node[], env: InterpretEnv): V {
       const pair = comparable(ev(0), ev(1));
       if (!pair) return NULL;
       const [a, b] = pair;
-      const r = id === 'greaterThan' ? a > b : id === 'lessThan' ? a < b : id === 'greaterThanOrEqual' ? a >= b : a <= b;
+      const r =
+        id === 'greaterThan'
+          ? a > b
+          : id === 'lessThan'
+            ? a < b
+            : id === 'greaterThanOrEqual'
+              ? a >= b
+              : a <= b;
       return { t: 'checkbox', v: r };
     }
     case 'add': {
       const a = ev(0);
       const b = ev(1);
       if (a.t === 'text' || b.t === 'text') {
-        if ((a.t !== 'text' && a.t !== 'null') || (b.t !== 'text' && b.t !== 'null')) throw new Unsupported('text + non-text');
+        if ((a.t !== 'text' && a.t !== 'null') || (b.t !== 'text' && b.t !== 'null'))
+          throw new Unsupported('text + non-text');
         return { t: 'text', v: (a.t === 'text' ? a.v : '') + (b.t === 'text' ? b.v : '') };
       }
       if (a.t === 'null' || b.t === 'null') return NULL;
@@ -184,7 +200,8 @@ function call(id: string, args: Node[], env: InterpretEnv): V {
       if (a.t === 'null' || b.t === 'null') return NULL;
       if (a.t === 'number' && b.t === 'number') return { t: 'number', v: a.v - b.v };
       if ((a.t === 'date' || a.t === 'datetime') && b.t === 'number') return { t: a.t, v: a.v - b.v * DAY };
-      if ((a.t === 'date' && b.t === 'date') || (a.t === 'datetime' && b.t === 'datetime')) return { t: 'number', v: (a.v - b.v) / DAY };
+      if ((a.t === 'date' && b.t === 'date') || (a.t === 'datetime' && b.t === 'datetime'))
+        return { t: 'number', v: (a.v - b.v) / DAY };
       throw new Unsupported('subtract');
     }
     case 'multiply':

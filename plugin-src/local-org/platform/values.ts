@@ -17,7 +17,8 @@ export function dateOf(ms: number): string {
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+const DATETIME_RE =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** Parses a Salesforce/ISO date-time (`...Z`, `...+0000`, `...+01:00`); NaN when it is not one. */
 export function parseDateTime(value: string): number {
@@ -28,7 +29,15 @@ export function parseDateTime(value: string): number {
     return NaN;
   }
   const [, y, mo, d, h, mi, s, frac, tz] = m;
-  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0), frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0);
+  let ms = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h),
+    Number(mi),
+    Number(s ?? 0),
+    frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0
+  );
   if (tz && tz.toUpperCase() !== 'Z') {
     const sign = tz.startsWith('-') ? -1 : 1;
     const digits = tz.slice(1).replace(':', '');
@@ -51,13 +60,18 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function typeError(f: FieldDef, value: unknown): SalesforceError {
   const shown = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return new SalesforceError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${shown}`, [f.name]);
+  return new SalesforceError(
+    'INVALID_TYPE_ON_FIELD_IN_RECORD',
+    `${f.label}: value not of required type: ${shown}`,
+    [f.name]
+  );
 }
 
 function numeric(f: FieldDef, value: unknown): number {
   let n: number;
   if (typeof value === 'number') n = value;
-  else if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value.trim()))) n = Number(value.trim());
+  else if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value.trim())))
+    n = Number(value.trim());
   else throw typeError(f, value);
   if (!Number.isFinite(n)) throw typeError(f, value);
   const scale = f.scale ?? 0;
@@ -70,7 +84,11 @@ function numeric(f: FieldDef, value: unknown): number {
   }
   const intDigits = Math.trunc(Math.abs(n)).toString().length;
   if (precision - scale > 0 && intDigits > precision - scale && Math.trunc(Math.abs(n)) !== 0) {
-    throw new SalesforceError('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${n}`, [f.name]);
+    throw new SalesforceError(
+      'NUMBER_OUTSIDE_VALID_RANGE',
+      `${f.label}: value outside of valid range on numeric field: ${n}`,
+      [f.name]
+    );
   }
   return n;
 }
@@ -115,14 +133,21 @@ export function coerce(f: FieldDef, value: unknown, schema: Schema): unknown {
     case 'id': {
       if (typeof value !== 'string') throw typeError(f, value);
       const id = normalizeId(value);
-      if (!id) throw new SalesforceError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${value}`, [f.name]);
+      if (!id)
+        throw new SalesforceError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${value}`, [
+          f.name
+        ]);
       if (f.type === 'reference' && f.referenceTo?.length) {
         const prefix = id.slice(0, 3);
         let ok = allowedPrefixes.get(f);
         if (!ok?.has(prefix)) {
           const target = schema.byKeyPrefix(prefix);
           if (!target || !f.referenceTo.some((r) => r.toLowerCase() === target.name.toLowerCase())) {
-            throw new SalesforceError('FIELD_INTEGRITY_EXCEPTION', `${f.label}: id value of incorrect type: ${value}`, [f.name]);
+            throw new SalesforceError(
+              'FIELD_INTEGRITY_EXCEPTION',
+              `${f.label}: id value of incorrect type: ${value}`,
+              [f.name]
+            );
           }
           if (!ok) allowedPrefixes.set(f, (ok = new Set()));
           ok.add(prefix);
@@ -131,10 +156,17 @@ export function coerce(f: FieldDef, value: unknown, schema: Schema): unknown {
       return id;
     }
     case 'picklist': {
-      const s = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
+      const s =
+        typeof value === 'string'
+          ? value
+          : typeof value === 'number' || typeof value === 'boolean'
+            ? String(value)
+            : null;
       if (s === null) throw typeError(f, value);
       if (f.restrictedPicklist) {
-        const match = f.picklistValues?.find((p) => p === s) ?? f.picklistValues?.find((p) => p.toLowerCase() === s.toLowerCase());
+        const match =
+          f.picklistValues?.find((p) => p === s) ??
+          f.picklistValues?.find((p) => p.toLowerCase() === s.toLowerCase());
         if (match === undefined) throw badPicklist(f, s);
         return match;
       }
@@ -143,12 +175,16 @@ export function coerce(f: FieldDef, value: unknown, schema: Schema): unknown {
     }
     case 'multipicklist': {
       if (typeof value !== 'string' && !Array.isArray(value)) throw typeError(f, value);
-      const parts = (Array.isArray(value) ? value.map(String) : value.split(';')).map((p) => p.trim()).filter(Boolean);
+      const parts = (Array.isArray(value) ? value.map(String) : value.split(';'))
+        .map((p) => p.trim())
+        .filter(Boolean);
       const out: string[] = [];
       for (const p of parts) {
         let v = p;
         if (f.restrictedPicklist) {
-          const match = f.picklistValues?.find((x) => x === p) ?? f.picklistValues?.find((x) => x.toLowerCase() === p.toLowerCase());
+          const match =
+            f.picklistValues?.find((x) => x === p) ??
+            f.picklistValues?.find((x) => x.toLowerCase() === p.toLowerCase());
           if (match === undefined) throw badPicklist(f, p);
           v = match;
         }
@@ -162,7 +198,10 @@ export function coerce(f: FieldDef, value: unknown, schema: Schema): unknown {
     case 'email': {
       const s = typeof value === 'string' ? value.trim() : null;
       if (s === null) throw typeError(f, value);
-      if (!EMAIL_RE.test(s)) throw new SalesforceError('INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${s}`, [f.name]);
+      if (!EMAIL_RE.test(s))
+        throw new SalesforceError('INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${s}`, [
+          f.name
+        ]);
       checkLength(f, s);
       return s;
     }
@@ -178,12 +217,20 @@ export function coerce(f: FieldDef, value: unknown, schema: Schema): unknown {
 }
 
 function badPicklist(f: FieldDef, value: string): SalesforceError {
-  return new SalesforceError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${value}`, [f.name]);
+  return new SalesforceError(
+    'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+    `${f.label}: bad value for restricted picklist field: ${value}`,
+    [f.name]
+  );
 }
 
 function checkLength(f: FieldDef, s: string): void {
   if (f.length && s.length > f.length) {
-    throw new SalesforceError('STRING_TOO_LONG', `${f.label}: data value too large: ${s.length > 300 ? `${s.slice(0, 300)}...` : s} (max length=${f.length})`, [f.name]);
+    throw new SalesforceError(
+      'STRING_TOO_LONG',
+      `${f.label}: data value too large: ${s.length > 300 ? `${s.slice(0, 300)}...` : s} (max length=${f.length})`,
+      [f.name]
+    );
   }
 }
 

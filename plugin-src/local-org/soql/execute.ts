@@ -7,7 +7,15 @@
  * Indexes: a top-level `Id = / IN` or `<reference field> = / IN` (literal or semi-join)
  * selects candidate rows through the index instead of scanning the object.
  */
-import { parseQuery, type Query, type WhereClause, type Condition, type FieldType as SoqlField, type OrderByClause, type HavingClause } from '@jetstreamapp/soql-parser-js';
+import {
+  parseQuery,
+  type Query,
+  type WhereClause,
+  type Condition,
+  type FieldType as SoqlField,
+  type OrderByClause,
+  type HavingClause
+} from '@jetstreamapp/soql-parser-js';
 import type { ColumnMeta, Database, QueryResult, Row, Table } from '../database.js';
 import type { FieldDef } from '../schema.js';
 import { SalesforceError } from '../errors.js';
@@ -23,7 +31,17 @@ export interface QueryOptions {
 }
 
 const NUMERIC = new Set(['double', 'currency', 'percent', 'int']);
-const TEXTUAL = new Set(['string', 'textarea', 'picklist', 'multipicklist', 'email', 'phone', 'url', 'id', 'reference']);
+const TEXTUAL = new Set([
+  'string',
+  'textarea',
+  'picklist',
+  'multipicklist',
+  'email',
+  'phone',
+  'url',
+  'id',
+  'reference'
+]);
 
 function malformed(message: string): SalesforceError {
   return new SalesforceError('MALFORMED_QUERY', message);
@@ -63,7 +81,12 @@ interface Env {
 function compilePath(env: Env, table: Table, raw: string, allowFinalRelationship = false): Path {
   const parts = raw.split('.');
   // `Account.Name` on Account itself is allowed (the object name as a prefix).
-  if (parts.length > 1 && parts[0].toLowerCase() === table.def.name.toLowerCase() && !table.relationships.has(parts[0].toLowerCase())) parts.shift();
+  if (
+    parts.length > 1 &&
+    parts[0].toLowerCase() === table.def.name.toLowerCase() &&
+    !table.relationships.has(parts[0].toLowerCase())
+  )
+    parts.shift();
   const hops: Path['hops'] = [];
   let t = table;
   for (let i = 0; i < parts.length - 1; i++) {
@@ -120,7 +143,8 @@ function valueOf(env: Env, path: Path, row: Row): unknown {
 // WHERE
 
 type Pred = (row: Row) => boolean;
-type Tok = { k: 'cond'; c: Condition } | { k: 'and' } | { k: 'or' } | { k: 'not' } | { k: 'open' } | { k: 'close' };
+type Tok =
+  { k: 'cond'; c: Condition } | { k: 'and' } | { k: 'or' } | { k: 'not' } | { k: 'open' } | { k: 'close' };
 
 function flatten(w: WhereClause | HavingClause | undefined, out: Tok[]): void {
   type Link = { left: Condition | null; operator?: string; right?: Link };
@@ -196,35 +220,54 @@ function literalValue(f: FieldDef, literalType: string | undefined, raw: string,
   const lt = (literalType ?? '').toUpperCase();
   if (lt === 'NULL' || raw.toUpperCase() === 'NULL') return null;
   if (lt === 'BOOLEAN') {
-    if (f.type !== 'boolean') throw malformed(`value of filter criterion for field '${f.name}' must be of type ${soqlTypeName(f)} and should not be enclosed in quotes`);
+    if (f.type !== 'boolean')
+      throw malformed(
+        `value of filter criterion for field '${f.name}' must be of type ${soqlTypeName(f)} and should not be enclosed in quotes`
+      );
     return raw.toUpperCase() === 'TRUE';
   }
   if (f.type === 'boolean') {
     const s = unquote(raw).toLowerCase();
     if (s === 'true' || s === 'false') return s === 'true';
-    throw malformed(`value of filter criterion for field '${f.name}' must be of type boolean and should not be enclosed in quotes`);
+    throw malformed(
+      `value of filter criterion for field '${f.name}' must be of type boolean and should not be enclosed in quotes`
+    );
   }
   if (NUMERIC.has(f.type)) {
-    if (lt === 'STRING') throw malformed(`value of filter criterion for field '${f.name}' must be of type ${soqlTypeName(f)} and should not be enclosed in quotes`);
+    if (lt === 'STRING')
+      throw malformed(
+        `value of filter criterion for field '${f.name}' must be of type ${soqlTypeName(f)} and should not be enclosed in quotes`
+      );
     const n = Number(raw);
-    if (Number.isNaN(n)) throw malformed(`value of filter criterion for field '${f.name}' must be of type ${soqlTypeName(f)}`);
+    if (Number.isNaN(n))
+      throw malformed(`value of filter criterion for field '${f.name}' must be of type ${soqlTypeName(f)}`);
     return n;
   }
   if (f.type === 'date') {
-    if (lt === 'STRING') throw malformed(`value of filter criterion for field '${f.name}' must be of type date and should not be enclosed in quotes`);
+    if (lt === 'STRING')
+      throw malformed(
+        `value of filter criterion for field '${f.name}' must be of type date and should not be enclosed in quotes`
+      );
     if (lt === 'DATETIME') return dateOf(parseDateTime(raw));
     return raw;
   }
   if (f.type === 'datetime') {
-    if (lt === 'STRING') throw malformed(`value of filter criterion for field '${f.name}' must be of type dateTime and should not be enclosed in quotes`);
+    if (lt === 'STRING')
+      throw malformed(
+        `value of filter criterion for field '${f.name}' must be of type dateTime and should not be enclosed in quotes`
+      );
     const ms = parseDateTime(raw);
-    if (Number.isNaN(ms)) throw malformed(`value of filter criterion for field '${f.name}' must be of type dateTime and should not be enclosed in quotes`);
+    if (Number.isNaN(ms))
+      throw malformed(
+        `value of filter criterion for field '${f.name}' must be of type dateTime and should not be enclosed in quotes`
+      );
     return ms;
   }
   const s = unquote(raw);
   if (f.type === 'id' || f.type === 'reference') {
     const id = normalizeId(s);
-    if (!id && f.type === 'id' && s !== '') throw new SalesforceError('INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${s}`);
+    if (!id && f.type === 'id' && s !== '')
+      throw new SalesforceError('INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${s}`);
     return id ?? s;
   }
   void env;
@@ -284,7 +327,15 @@ interface IndexHint {
 }
 
 function compileCondition(env: Env, table: Table, c: Condition, hints: IndexHint[] | undefined): Pred {
-  const cond = c as Condition & { field?: string; fn?: { functionName: string; parameters?: unknown[] }; value?: string | string[]; literalType?: string | string[]; valueQuery?: Query; operator: string; dateLiteralVariable?: number };
+  const cond = c as Condition & {
+    field?: string;
+    fn?: { functionName: string; parameters?: unknown[] };
+    value?: string | string[];
+    literalType?: string | string[];
+    valueQuery?: Query;
+    operator: string;
+    dateLiteralVariable?: number;
+  };
   const op = cond.operator.toUpperCase();
   let getter: (row: Row) => unknown;
   let f: FieldDef;
@@ -310,13 +361,26 @@ function compileCondition(env: Env, table: Table, c: Condition, hints: IndexHint
       const d = typeof v === 'number' ? new Date(v) : new Date(`${String(v).slice(0, 10)}T00:00:00Z`);
       return g(d);
     };
-    f = { name: fn, label: fn, type: fn === 'DAY_ONLY' ? 'date' : 'int', nillable: true, createable: false, updateable: false };
+    f = {
+      name: fn,
+      label: fn,
+      type: fn === 'DAY_ONLY' ? 'date' : 'int',
+      nillable: true,
+      createable: false,
+      updateable: false
+    };
   } else {
     const path = compilePath(env, table, String(cond.field));
     f = path.field;
     getter = (row) => valueOf(env, path, row);
-    if (path.field.type === 'address') throw malformed(`field '${path.field.name}' can not be filtered in a query call`);
-    if (hints && path.hops.length === 0 && (f.type === 'id' || f.type === 'reference') && (op === '=' || op === 'IN')) {
+    if (path.field.type === 'address')
+      throw malformed(`field '${path.field.name}' can not be filtered in a query call`);
+    if (
+      hints &&
+      path.hops.length === 0 &&
+      (f.type === 'id' || f.type === 'reference') &&
+      (op === '=' || op === 'IN')
+    ) {
       // filled below once the literal set is known
     }
   }
@@ -342,7 +406,13 @@ function compileCondition(env: Env, table: Table, c: Condition, hints: IndexHint
       }
       return cache;
     };
-    if (hints && op === 'IN' && !cond.fn && (f.type === 'id' || f.type === 'reference') && !String(cond.field).includes('.')) {
+    if (
+      hints &&
+      op === 'IN' &&
+      !cond.fn &&
+      (f.type === 'id' || f.type === 'reference') &&
+      !String(cond.field).includes('.')
+    ) {
       hints.push({
         field: f,
         values: () => {
@@ -362,13 +432,17 @@ function compileCondition(env: Env, table: Table, c: Condition, hints: IndexHint
 
   // Date literals (TODAY, LAST_N_DAYS:n ...)
   if (ltName === 'DATE_LITERAL' || ltName === 'DATE_N_LITERAL') {
-    if (f.type !== 'date' && f.type !== 'datetime') throw malformed(`value of filter criterion for field '${f.name}' must be of type ${soqlTypeName(f)} and should not be enclosed in quotes`);
+    if (f.type !== 'date' && f.type !== 'datetime')
+      throw malformed(
+        `value of filter criterion for field '${f.name}' must be of type ${soqlTypeName(f)} and should not be enclosed in quotes`
+      );
     const ranges = rawValues.map((raw) => {
       const r = dateLiteralRange(raw, env.nowMs);
       if (!r) throw malformed(`unexpected token: ${raw}`);
       return f.type === 'date' ? [dateOf(r[0]), dateOf(r[1])] : r;
     }) as [number | string, number | string][];
-    const within = (v: unknown, r: [number | string, number | string]): boolean => (v as number) >= (r[0] as number) && (v as number) < (r[1] as number);
+    const within = (v: unknown, r: [number | string, number | string]): boolean =>
+      (v as number) >= (r[0] as number) && (v as number) < (r[1] as number);
     return (row) => {
       const v = getter(row);
       if (v === null || v === undefined) return op === '!=' || op === 'NOT IN';
@@ -400,11 +474,24 @@ function compileCondition(env: Env, table: Table, c: Condition, hints: IndexHint
   const values = rawValues.map((raw, i) => literalValue(f, types[i] as string | undefined, String(raw), env));
   const v0 = values[0];
 
-  if (hints && !cond.fn && !String(cond.field).includes('.') && f.unique && f.type !== 'id' && (op === '=' || op === 'IN')) {
+  if (
+    hints &&
+    !cond.fn &&
+    !String(cond.field).includes('.') &&
+    f.unique &&
+    f.type !== 'id' &&
+    (op === '=' || op === 'IN')
+  ) {
     const keys = values.filter((v): v is string | number => typeof v === 'string' || typeof v === 'number');
     if (keys.length === values.length) hints.push({ field: f, values: () => keys.map(String), unique: true });
   }
-  if (hints && !cond.fn && !String(cond.field).includes('.') && (f.type === 'id' || f.type === 'reference') && (op === '=' || op === 'IN')) {
+  if (
+    hints &&
+    !cond.fn &&
+    !String(cond.field).includes('.') &&
+    (f.type === 'id' || f.type === 'reference') &&
+    (op === '=' || op === 'IN')
+  ) {
     const ids = values.filter((v): v is string => typeof v === 'string');
     if (ids.length === values.length) hints.push({ field: f, values: () => ids });
   }
@@ -430,7 +517,9 @@ function compileCondition(env: Env, table: Table, c: Condition, hints: IndexHint
     case 'LIKE': {
       // from the raw literal, so that \% and \_ stay literal characters
       const raw = String(rawValues[0] ?? '');
-      const re = likeRegex(raw.startsWith("'") && raw.endsWith("'") && raw.length >= 2 ? raw.slice(1, -1) : raw);
+      const re = likeRegex(
+        raw.startsWith("'") && raw.endsWith("'") && raw.length >= 2 ? raw.slice(1, -1) : raw
+      );
       return (row) => {
         const v = getter(row);
         return v !== null && v !== undefined && re.test(String(v));
@@ -450,11 +539,26 @@ function compileCondition(env: Env, table: Table, c: Condition, hints: IndexHint
     }
     case 'INCLUDES':
     case 'EXCLUDES': {
-      if (f.type !== 'multipicklist') throw new SalesforceError('INVALID_QUERY_FILTER_OPERATOR', `\nERROR at Row:1:Column:1\nINCLUDES or EXCLUDES operator only valid on multipicklist field`);
-      const groups = values.map((v) => String(v).split(';').map((s) => s.trim().toLowerCase()).filter(Boolean));
+      if (f.type !== 'multipicklist')
+        throw new SalesforceError(
+          'INVALID_QUERY_FILTER_OPERATOR',
+          `\nERROR at Row:1:Column:1\nINCLUDES or EXCLUDES operator only valid on multipicklist field`
+        );
+      const groups = values.map((v) =>
+        String(v)
+          .split(';')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean)
+      );
       return (row) => {
         const v = getter(row);
-        const have = new Set(v === null || v === undefined ? [] : String(v).split(';').map((s) => s.toLowerCase()));
+        const have = new Set(
+          v === null || v === undefined
+            ? []
+            : String(v)
+                .split(';')
+                .map((s) => s.toLowerCase())
+        );
         const any = groups.some((g) => g.every((x) => have.has(x)));
         return op === 'INCLUDES' ? any : !any;
       };
@@ -491,7 +595,12 @@ function compileNode(env: Env, table: Table, node: Node, hints: IndexHint[] | un
   }
 }
 
-function compileWhere(env: Env, table: Table, where: WhereClause | undefined, hints?: IndexHint[]): Pred | undefined {
+function compileWhere(
+  env: Env,
+  table: Table,
+  where: WhereClause | undefined,
+  hints?: IndexHint[]
+): Pred | undefined {
   if (!where) return undefined;
   const toks: Tok[] = [];
   flatten(where, toks);
@@ -526,7 +635,16 @@ function compileColumns(env: Env, table: Table, fields: SoqlField[] | undefined)
   const cols: Column[] = [];
   let expr = 0;
   for (const sf of fields ?? []) {
-    const s = sf as SoqlField & { field?: string; relationships?: string[]; rawValue?: string; alias?: string; functionName?: string; parameters?: unknown[]; isAggregateFn?: boolean; subquery?: Query };
+    const s = sf as SoqlField & {
+      field?: string;
+      relationships?: string[];
+      rawValue?: string;
+      alias?: string;
+      functionName?: string;
+      parameters?: unknown[];
+      isAggregateFn?: boolean;
+      subquery?: Query;
+    };
     switch (s.type) {
       case 'Field': {
         const path = compilePath(env, table, s.field!);
@@ -542,12 +660,19 @@ function compileColumns(env: Env, table: Table, fields: SoqlField[] | undefined)
       case 'FieldSubquery': {
         const q = s.subquery!;
         const relName = (q as Query & { relationshipName?: string }).relationshipName ?? q.sObject ?? '';
-        const rel = table.def.childRelationships.find((r) => r.relationshipName?.toLowerCase() === relName.toLowerCase());
+        const rel = table.def.childRelationships.find(
+          (r) => r.relationshipName?.toLowerCase() === relName.toLowerCase()
+        );
         if (!rel) throw badRelationship(relName);
         const child = env.db.table(rel.childSObject);
         const fk = child?.def.fields.get(rel.field.toLowerCase());
         if (!child || !fk) throw badRelationship(relName);
-        cols.push({ kind: 'subquery', name: rel.relationshipName!, display: rel.relationshipName!, sub: { table: child, fk, query: q, relationshipName: rel.relationshipName! } });
+        cols.push({
+          kind: 'subquery',
+          name: rel.relationshipName!,
+          display: rel.relationshipName!,
+          sub: { table: child, fk, query: q, relationshipName: rel.relationshipName! }
+        });
         break;
       }
       case 'FieldFunctionExpression': {
@@ -562,7 +687,8 @@ function compileColumns(env: Env, table: Table, fields: SoqlField[] | undefined)
         }
         const param = s.parameters?.[0];
         if (s.isAggregateFn || ['COUNT', 'COUNT_DISTINCT', 'SUM', 'AVG', 'MIN', 'MAX'].includes(fn)) {
-          const path = param !== undefined && typeof param === 'string' ? compilePath(env, table, param) : undefined;
+          const path =
+            param !== undefined && typeof param === 'string' ? compilePath(env, table, param) : undefined;
           const name = s.alias ?? `expr${expr++}`;
           cols.push({ kind: 'aggregate', fn, path, name, display: s.rawValue ?? `${fn}()` });
           break;
@@ -584,7 +710,12 @@ function compileColumns(env: Env, table: Table, fields: SoqlField[] | undefined)
   return cols;
 }
 
-function sortRows(env: Env, table: Table, rows: Row[], orderBy: OrderByClause | OrderByClause[] | undefined): void {
+function sortRows(
+  env: Env,
+  table: Table,
+  rows: Row[],
+  orderBy: OrderByClause | OrderByClause[] | undefined
+): void {
   const list = orderBy ? (Array.isArray(orderBy) ? orderBy : [orderBy]) : [];
   if (!list.length) return;
   const keys = list.map((o) => {
@@ -615,7 +746,10 @@ function sortRows(env: Env, table: Table, rows: Row[], orderBy: OrderByClause | 
 }
 
 function attributes(env: Env, table: Table, id: unknown): Row {
-  return { type: table.def.name, url: `/services/data/v${env.version}/sobjects/${table.def.name}/${String(id)}` };
+  return {
+    type: table.def.name,
+    url: `/services/data/v${env.version}/sobjects/${table.def.name}/${String(id)}`
+  };
 }
 
 function project(env: Env, table: Table, row: Row, cols: Column[]): Row {
@@ -651,11 +785,18 @@ function project(env: Env, table: Table, row: Row, cols: Column[]): Row {
       if (nulled || !r) continue;
       const end = env.db.lookup(r.Id as string);
       const f = end?.table.def.fields.get(path.field.name.toLowerCase()) ?? path.field;
-      target[f.name] = toApi(f, end ? env.db.fieldValue(end.table, r, f, 0, env.opts.userId, env.opts.now) : null);
+      target[f.name] = toApi(
+        f,
+        end ? env.db.fieldValue(end.table, r, f, 0, env.opts.userId, env.opts.now) : null
+      );
     } else if (col.kind === 'subquery') {
       const sub = col.sub!;
-      const res = runSelect(env, sub.query, { childOf: { table: sub.table, fk: sub.fk, parentId: row.Id as string } });
-      out[col.name] = res.records.length ? { totalSize: res.records.length, done: true, records: res.records } : null;
+      const res = runSelect(env, sub.query, {
+        childOf: { table: sub.table, fk: sub.fk, parentId: row.Id as string }
+      });
+      out[col.name] = res.records.length
+        ? { totalSize: res.records.length, done: true, records: res.records }
+        : null;
     }
   }
   return out;
@@ -679,7 +820,18 @@ function columnMeta(col: Column): ColumnMeta {
   });
   if (col.kind === 'aggregate') {
     const isCount = col.fn === 'COUNT' || col.fn === 'COUNT_DISTINCT';
-    return { ...base(col.path?.field, col.name, col.display), aggregate: true, apexType: isCount ? 'Integer' : col.path ? apexTypeOf(col.path.field) : 'Integer', numberType: isCount || col.fn === 'SUM' || col.fn === 'AVG' || Boolean(col.path && NUMERIC.has(col.path.field.type)), insertable: false, updatable: false };
+    return {
+      ...base(col.path?.field, col.name, col.display),
+      aggregate: true,
+      apexType: isCount ? 'Integer' : col.path ? apexTypeOf(col.path.field) : 'Integer',
+      numberType:
+        isCount ||
+        col.fn === 'SUM' ||
+        col.fn === 'AVG' ||
+        Boolean(col.path && NUMERIC.has(col.path.field.type)),
+      insertable: false,
+      updatable: false
+    };
   }
   if (col.kind === 'subquery') {
     return { ...base(undefined, col.name, col.name), aggregate: true, joinColumns: [] };
@@ -688,11 +840,17 @@ function columnMeta(col: Column): ColumnMeta {
   if (path.hops.length === 0) return base(path.field, col.name, col.display);
   // Owner.Name → {columnName: Owner, joinColumns: [{columnName: Name}]}
   const build = (i: number, prefix: string): ColumnMeta => {
-    if (i === path.hops.length) return { ...base(path.field, path.field.name, `${prefix}.${path.field.name}`) };
+    if (i === path.hops.length)
+      return { ...base(path.field, path.field.name, `${prefix}.${path.field.name}`) };
     const hop = path.hops[i];
     const name = hop.field.relationshipName!;
     const display = prefix ? `${prefix}.${name}` : name;
-    return { ...base(undefined, name, display), foreignKeyName: hop.field.name, custom: hop.field.name.endsWith('__c'), joinColumns: [build(i + 1, display)] };
+    return {
+      ...base(undefined, name, display),
+      foreignKeyName: hop.field.name,
+      custom: hop.field.name.endsWith('__c'),
+      joinColumns: [build(i + 1, display)]
+    };
   };
   return build(0, '');
 }
@@ -701,7 +859,9 @@ function columnMeta(col: Column): ColumnMeta {
 function mergeColumns(metas: ColumnMeta[]): ColumnMeta[] {
   const out: ColumnMeta[] = [];
   for (const m of metas) {
-    const same = m.joinColumns.length ? out.find((o) => o.columnName === m.columnName && o.joinColumns.length) : undefined;
+    const same = m.joinColumns.length
+      ? out.find((o) => o.columnName === m.columnName && o.joinColumns.length)
+      : undefined;
     if (same) same.joinColumns = mergeColumns([...same.joinColumns, ...m.joinColumns]);
     else out.push(m);
   }
@@ -715,7 +875,10 @@ function candidates(env: Env, table: Table, hints: IndexHint[]): Iterable<Row> {
     if (h.unique && env.opts.includeDeleted) continue; // deleted rows are not in unique indexes
     let rows: Row[];
     if (h.unique) {
-      rows = env.db.idsByUnique(table, h.field, h.values()).map((id) => table.rows.get(id)!).filter(Boolean);
+      rows = env.db
+        .idsByUnique(table, h.field, h.values())
+        .map((id) => table.rows.get(id)!)
+        .filter(Boolean);
     } else if (h.field.type === 'id') {
       rows = [];
       for (const id of h.values()) {
@@ -723,7 +886,10 @@ function candidates(env: Env, table: Table, hints: IndexHint[]): Iterable<Row> {
         if (r) rows.push(r);
       }
     } else {
-      rows = env.db.idsByReference(table, h.field.name, h.values()).map((id) => table.rows.get(id)!).filter(Boolean);
+      rows = env.db
+        .idsByReference(table, h.field.name, h.values())
+        .map((id) => table.rows.get(id)!)
+        .filter(Boolean);
     }
     if (!best || rows.length < best.length) best = rows;
     if (best.length === 0) break;
@@ -745,7 +911,10 @@ interface RunOptions {
 function runSelect(env: Env, q: Query, run: RunOptions = {}): SelectResult {
   const table = run.childOf ? run.childOf.table : env.db.table(q.sObject ?? '');
   if (!table) {
-    throw new SalesforceError('INVALID_TYPE', `\nSELECT ... FROM ${q.sObject ?? ''}\n             ^\nERROR at Row:1:Column:1\nsObject type '${q.sObject ?? ''}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
+    throw new SalesforceError(
+      'INVALID_TYPE',
+      `\nSELECT ... FROM ${q.sObject ?? ''}\n             ^\nERROR at Row:1:Column:1\nsObject type '${q.sObject ?? ''}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`
+    );
   }
   const cols = compileColumns(env, table, q.fields);
   const hints: IndexHint[] = [];
@@ -753,13 +922,28 @@ function runSelect(env: Env, q: Query, run: RunOptions = {}): SelectResult {
   const includeDeleted = Boolean(env.opts.includeDeleted);
   let source: Iterable<Row>;
   if (run.childOf) {
-    source = env.db.idsByReference(table, run.childOf.fk.name, [run.childOf.parentId]).map((id) => table.rows.get(id)!).filter(Boolean);
+    source = env.db
+      .idsByReference(table, run.childOf.fk.name, [run.childOf.parentId])
+      .map((id) => table.rows.get(id)!)
+      .filter(Boolean);
   } else {
     source = candidates(env, table, hints);
   }
   const aggregates = cols.filter((c) => c.kind === 'aggregate');
   // SELECT COUNT() FROM X with no filter: the live row count, without a scan.
-  if (!run.childOf && !run.semiJoin && !pred && !includeDeleted && !q.groupBy && cols.length === 1 && cols[0].kind === 'aggregate' && cols[0].fn === 'COUNT' && !cols[0].path && q.limit === undefined && !q.offset) {
+  if (
+    !run.childOf &&
+    !run.semiJoin &&
+    !pred &&
+    !includeDeleted &&
+    !q.groupBy &&
+    cols.length === 1 &&
+    cols[0].kind === 'aggregate' &&
+    cols[0].fn === 'COUNT' &&
+    !cols[0].path &&
+    q.limit === undefined &&
+    !q.offset
+  ) {
     return { totalSize: table.live, records: [], columns: [], entityName: table.def.name };
   }
   const grouped = Boolean(q.groupBy) || aggregates.length > 0;
@@ -781,8 +965,15 @@ function runSelect(env: Env, q: Query, run: RunOptions = {}): SelectResult {
 
   if (run.semiJoin) {
     const col = cols[0];
-    if (!col || col.kind !== 'field' || cols.length !== 1) throw malformed('a semi-join subquery must select exactly one Id or reference field');
-    return { totalSize: matched.length, records: [], columns: [], entityName: table.def.name, rawValues: matched.map((r) => valueOf(env, col.path!, r)) };
+    if (!col || col.kind !== 'field' || cols.length !== 1)
+      throw malformed('a semi-join subquery must select exactly one Id or reference field');
+    return {
+      totalSize: matched.length,
+      records: [],
+      columns: [],
+      entityName: table.def.name,
+      rawValues: matched.map((r) => valueOf(env, col.path!, r))
+    };
   }
 
   if (grouped) return aggregate(env, table, q, cols, matched);
@@ -795,23 +986,39 @@ function runSelect(env: Env, q: Query, run: RunOptions = {}): SelectResult {
     records,
     columns: mergeColumns(cols.map(columnMeta)),
     entityName: table.def.name,
-    idSelected: cols.some((c) => c.kind === 'field' && c.path!.hops.length === 0 && c.path!.field.name === 'Id')
+    idSelected: cols.some(
+      (c) => c.kind === 'field' && c.path!.hops.length === 0 && c.path!.field.name === 'Id'
+    )
   };
 }
 
 function aggregate(env: Env, table: Table, q: Query, cols: Column[], rows: Row[]): SelectResult {
-  const groupBy = (q.groupBy ? (Array.isArray(q.groupBy) ? q.groupBy : [q.groupBy]) : []) as { field?: string; fn?: unknown }[];
+  const groupBy = (q.groupBy ? (Array.isArray(q.groupBy) ? q.groupBy : [q.groupBy]) : []) as {
+    field?: string;
+    fn?: unknown;
+  }[];
   const groupPaths = groupBy.map((g) => {
     if (!g.field) throw malformed('GROUP BY on a function is not supported by the local org');
     return compilePath(env, table, g.field);
   });
   const fieldCols = cols.filter((c) => c.kind === 'field');
   for (const c of fieldCols) {
-    if (!groupPaths.some((p) => p.raw.toLowerCase() === c.path!.raw.toLowerCase() || (p.field === c.path!.field && p.hops.length === c.path!.hops.length))) {
+    if (
+      !groupPaths.some(
+        (p) =>
+          p.raw.toLowerCase() === c.path!.raw.toLowerCase() ||
+          (p.field === c.path!.field && p.hops.length === c.path!.hops.length)
+      )
+    ) {
       throw malformed(`Field must be grouped or aggregated: ${c.path!.field.name}`);
     }
   }
-  const onlyCountStar = cols.length === 1 && cols[0].kind === 'aggregate' && cols[0].fn === 'COUNT' && !cols[0].path && groupPaths.length === 0;
+  const onlyCountStar =
+    cols.length === 1 &&
+    cols[0].kind === 'aggregate' &&
+    cols[0].fn === 'COUNT' &&
+    !cols[0].path &&
+    groupPaths.length === 0;
   if (onlyCountStar) {
     const n = Math.max(0, Math.min(rows.length - (q.offset ?? 0), q.limit ?? Infinity));
     return { totalSize: n, records: [], columns: [], entityName: table.def.name };
@@ -828,7 +1035,8 @@ function aggregate(env: Env, table: Table, q: Query, cols: Column[], rows: Row[]
   const computeAgg = (fn: string, path: Path | undefined, rs: Row[]): unknown => {
     if (fn === 'COUNT') return path ? rs.filter((r) => valueOf(env, path, r) !== null).length : rs.length;
     const vals = rs.map((r) => valueOf(env, path!, r)).filter((v) => v !== null && v !== undefined);
-    if (fn === 'COUNT_DISTINCT') return new Set(vals.map((v) => (typeof v === 'string' ? v.toLowerCase() : v))).size;
+    if (fn === 'COUNT_DISTINCT')
+      return new Set(vals.map((v) => (typeof v === 'string' ? v.toLowerCase() : v))).size;
     if (vals.length === 0) return null;
     if (fn === 'SUM') return vals.reduce((a: number, b) => a + Number(b), 0);
     if (fn === 'AVG') return vals.reduce((a: number, b) => a + Number(b), 0) / vals.length;
@@ -841,8 +1049,15 @@ function aggregate(env: Env, table: Table, q: Query, cols: Column[], rows: Row[]
     const record: Row = { attributes: { type: 'AggregateResult' } };
     for (const c of cols) {
       if (c.kind === 'field') {
-        const idx = groupPaths.findIndex((p) => p.raw.toLowerCase() === c.path!.raw.toLowerCase() || (p.field === c.path!.field && p.hops.length === c.path!.hops.length));
-        record[c.path!.hops.length && c.name === c.path!.raw ? c.path!.field.name : c.name] = toApi(c.path!.field, g.key[idx]);
+        const idx = groupPaths.findIndex(
+          (p) =>
+            p.raw.toLowerCase() === c.path!.raw.toLowerCase() ||
+            (p.field === c.path!.field && p.hops.length === c.path!.hops.length)
+        );
+        record[c.path!.hops.length && c.name === c.path!.raw ? c.path!.field.name : c.name] = toApi(
+          c.path!.field,
+          g.key[idx]
+        );
       } else if (c.kind === 'aggregate') {
         const v = computeAgg(c.fn!, c.path, g.rows);
         record[c.name] = c.path && (c.fn === 'MIN' || c.fn === 'MAX') ? toApi(c.path.field, v) : v;
@@ -859,14 +1074,29 @@ function aggregate(env: Env, table: Table, q: Query, cols: Column[], rows: Row[]
       if (n.k === 'and') return n.items.every((x) => test(x, g));
       if (n.k === 'or') return n.items.some((x) => test(x, g));
       if (n.k !== 'cond') return true;
-      const c = n.c as Condition & { fn?: { functionName: string; parameters?: unknown[] }; field?: string; value?: string; operator: string };
+      const c = n.c as Condition & {
+        fn?: { functionName: string; parameters?: unknown[] };
+        field?: string;
+        value?: string;
+        operator: string;
+      };
       let v: unknown;
       let f: FieldDef;
       if (c.fn) {
         const p = c.fn.parameters?.[0];
         const path = typeof p === 'string' ? compilePath(env, table, p) : undefined;
         v = computeAgg(c.fn.functionName.toUpperCase(), path, g.rows);
-        f = path && c.fn.functionName.toUpperCase() !== 'COUNT' ? path.field : { name: 'expr', label: 'expr', type: 'int', nillable: true, createable: false, updateable: false };
+        f =
+          path && c.fn.functionName.toUpperCase() !== 'COUNT'
+            ? path.field
+            : {
+                name: 'expr',
+                label: 'expr',
+                type: 'int',
+                nillable: true,
+                createable: false,
+                updateable: false
+              };
       } else {
         const path = compilePath(env, table, String(c.field));
         const idx = groupPaths.findIndex((p) => p.field === path.field);
@@ -897,15 +1127,35 @@ function aggregate(env: Env, table: Table, q: Query, cols: Column[], rows: Row[]
   const orderList = q.orderBy ? (Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy]) : [];
   if (orderList.length) {
     const keyFns = orderList.map((o) => {
-      const oc = o as OrderByClause & { field?: string; fn?: { functionName: string; parameters?: unknown[] }; order?: string; nulls?: string };
+      const oc = o as OrderByClause & {
+        field?: string;
+        fn?: { functionName: string; parameters?: unknown[] };
+        order?: string;
+        nulls?: string;
+      };
       const desc = (oc.order ?? 'ASC').toUpperCase() === 'DESC';
       const nullsFirst = oc.nulls ? oc.nulls.toUpperCase() === 'FIRST' : !desc;
       if (oc.fn) {
         const p = oc.fn.parameters?.[0];
         const path = typeof p === 'string' ? compilePath(env, table, p) : undefined;
         const fn = oc.fn.functionName.toUpperCase();
-        const f: FieldDef = path && fn !== 'COUNT' ? path.field : { name: 'expr', label: 'expr', type: 'int', nillable: true, createable: false, updateable: false };
-        return { get: (g: { rows: Row[]; key: unknown[] }) => computeAgg(fn, path, g.rows), f, desc, nullsFirst };
+        const f: FieldDef =
+          path && fn !== 'COUNT'
+            ? path.field
+            : {
+                name: 'expr',
+                label: 'expr',
+                type: 'int',
+                nillable: true,
+                createable: false,
+                updateable: false
+              };
+        return {
+          get: (g: { rows: Row[]; key: unknown[] }) => computeAgg(fn, path, g.rows),
+          f,
+          desc,
+          nullsFirst
+        };
       }
       const path = compilePath(env, table, String(oc.field));
       const idx = groupPaths.findIndex((p) => p.field === path.field);
@@ -929,7 +1179,12 @@ function aggregate(env: Env, table: Table, q: Query, cols: Column[], rows: Row[]
   }
   const offset = q.offset ?? 0;
   const page = out.slice(offset, q.limit !== undefined ? offset + q.limit : undefined).map((o) => o.record);
-  return { totalSize: page.length, records: page, columns: mergeColumns(cols.map(columnMeta)), entityName: table.def.name };
+  return {
+    totalSize: page.length,
+    records: page,
+    columns: mergeColumns(cols.map(columnMeta)),
+    entityName: table.def.name
+  };
 }
 
 // Parsing costs a few ms; the same query text comes back often (paging, polling, loops).
@@ -957,9 +1212,17 @@ export function executeQuery(db: Database, soql: string, opts: QueryOptions = {}
   } catch (e) {
     const msg = (e as Error).message ?? 'unexpected token';
     const found = /but found: '([^']*)'/.exec(msg);
-    throw malformed(found ? `unexpected token: '${found[1] || '<EOF>'}'` : `unexpected token: ${msg.split('\n')[0]}`);
+    throw malformed(
+      found ? `unexpected token: '${found[1] || '<EOF>'}'` : `unexpected token: ${msg.split('\n')[0]}`
+    );
   }
-  const env: Env = { db, opts, nowMs: (opts.now ?? new Date()).getTime(), version: opts.apiVersion ?? '62.0', scanned: 0 };
+  const env: Env = {
+    db,
+    opts,
+    nowMs: (opts.now ?? new Date()).getTime(),
+    version: opts.apiVersion ?? '62.0',
+    scanned: 0
+  };
   const result = runSelect(env, q);
   db.lastQueryScanned = env.scanned;
   return result;
