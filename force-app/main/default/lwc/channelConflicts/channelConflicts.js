@@ -59,6 +59,8 @@ export default class ChannelConflicts extends NavigationMixin(LightningElement) 
                                             { Account__c: { eq: $recordId } }
                                             { Opportunity__c: { eq: $recordId } }
                                             { Conflicting_Opportunity__c: { eq: $recordId } }
+                                            { Opportunity__r: { AccountId: { eq: $recordId } } }
+                                            { Conflicting_Opportunity__r: { AccountId: { eq: $recordId } } }
                                         ]
                                     }
                                 ]
