@@ -97,6 +97,25 @@ describe('the local org Metadata API', () => {
     expect(org.db.query("SELECT Id FROM PermissionSet WHERE Name = 'Territory_Admin'").totalSize).toBe(0);
   });
 
+  it('quick-deploys a successful validation once (deployRecentValidation), and refuses anything else', async () => {
+    const zip = zipOf({ 'objects/Quick__c.object': md('CustomObject', '<label>Quick</label><pluralLabel>Quicks</pluralLabel><sharingModel>ReadWrite</sharingModel><nameField><label>Quick Name</label><type>Text</type></nameField>') });
+    // Given a successful validation
+    const validation = await soapDeploy(zip, '<checkOnly>true</checkOnly><testLevel>RunLocalTests</testLevel>');
+    expect(validation).toMatchObject({ status: 'Succeeded', checkOnly: 'true', runTestsEnabled: 'true' });
+    expect(org.db.schema.get('Quick__c')).toBeUndefined();
+    // When it is quick-deployed
+    const quick = await soap('deployRecentValidation', `<validationId>${String(validation.id)}</validationId>`);
+    const quickId = String(quick.result);
+    expect(quickId).toMatch(/^0Af/);
+    expect(quickId).not.toBe(validation.id);
+    while (org.metadata.deployResult(quickId)?.done !== true) await new Promise((r) => setTimeout(r, 10));
+    // Then the object is in the org, and the validation cannot be used again
+    expect(org.metadata.deployResult(quickId)).toMatchObject({ status: 'Succeeded', checkOnly: false });
+    expect(org.db.schema.get('Quick__c')).toBeDefined();
+    const again = await soap('deployRecentValidation', `<validationId>${String(validation.id)}</validationId>`);
+    expect(again.fault).toMatchObject({ faultcode: 'sf:INVALID_ID_FIELD' });
+  });
+
   it('refuses the whole deploy when one rule names an unknown field, with the component error', async () => {
     // Given a valid object and a permission set, plus a broken validation rule on Account
     const account = md(

@@ -211,7 +211,21 @@ export class MetadataApi {
   private finish(job: DeployJob, patch: Partial<DeployResult>): void {
     const now = new Date().toISOString();
     Object.assign(job.result, patch, { done: true, completedDate: now, lastModifiedDate: now });
-    job.zip = Buffer.alloc(0);
+    // a successful validation can be quick-deployed (deployRecentValidation): keep its zip
+    if (!(job.result.checkOnly && job.result.success)) job.zip = Buffer.alloc(0);
+  }
+
+  /**
+   * Quick deploy (`sf project deploy quick`): deploys what a successful check-only deploy
+   * validated, as a new deploy (still checked again against the org as it is now).
+   */
+  public deployRecentValidation(validationId: string): DeployResult | undefined {
+    const validated = this.deployResult(validationId, false);
+    const job = validated ? this.jobs.get(validated.id) : undefined;
+    if (!job || !job.result.checkOnly || !job.result.success || !job.zip.length) return undefined;
+    const r = this.startDeploy(job.zip, { ...job.options, checkOnly: false });
+    job.zip = Buffer.alloc(0); // a validation is quick-deployed once
+    return r;
   }
 
   // ------------------------------------------------------------------ SOAP
@@ -246,6 +260,12 @@ export class MetadataApi {
         const r = this.deployResult(id, String(args.includeDetails) === 'true');
         if (!r) throw new SoapFault('sf:INVALID_ID_FIELD', `INVALID_ID_FIELD: Invalid or expired deploy id ${id}`);
         return r;
+      }
+      case 'deployRecentValidation': {
+        const id = String(args.validationId ?? '');
+        const r = this.deployRecentValidation(id);
+        if (!r) throw new SoapFault('sf:INVALID_ID_FIELD', `INVALID_ID_FIELD: ${id} is not a successful validation that can be quick deployed`);
+        return r.id;
       }
       case 'cancelDeploy': {
         const r = this.cancel(String(args.String ?? args.id ?? ''));
@@ -285,6 +305,13 @@ export class MetadataApi {
 
   private async restDeploy(req: Request): Promise<Reply> {
     const type = String(req.headers['content-type'] ?? '');
+    if (type.toLowerCase().startsWith('application/json')) {
+      // quick deploy: {"validatedDeployRequestId": "0Af..."}
+      const body = (await req.json()) as { validatedDeployRequestId?: string };
+      const r = this.deployRecentValidation(String(body.validatedDeployRequestId ?? ''));
+      if (!r) return errorReply(400, 'INVALID_ID_FIELD', `${body.validatedDeployRequestId} is not a successful validation that can be quick deployed`);
+      return json(201, { id: r.id, validatedDeployRequestId: body.validatedDeployRequestId, deployResult: r, url: `${req.path}/${r.id}` });
+    }
     const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
     if (!type.toLowerCase().startsWith('multipart/form-data') || !boundary) {
       return errorReply(415, 'UNSUPPORTED_MEDIA_TYPE', 'A deploy request is multipart/form-data with a file part and an entity_content part');
