@@ -368,6 +368,7 @@ describe('errors worded as Salesforce words them', () => {
     expect(errorOf(() => q('SELECT FROM Account')).errorCode).toBe('MALFORMED_QUERY');
     expect(errorOf(() => q('SELECT Id FROM Account WHERE')).errorCode).toBe('MALFORMED_QUERY');
     expect(errorOf(() => q('SELECT Id FROM Account WHERE Id = :x')).errorCode).toBe('MALFORMED_QUERY');
+    expect(errorOf(() => q('SELECT Id FROM Account LIMIT 10 OFFSET 2001'))).toMatchObject({ errorCode: 'NUMBER_OUTSIDE_VALID_RANGE', message: 'Maximum SOQL offset allowed is 2000' });
   });
 
   it('INVALID_FIELD for unknown columns and relationships, INVALID_TYPE for unknown objects', () => {

@@ -916,6 +916,9 @@ function runSelect(env: Env, q: Query, run: RunOptions = {}): SelectResult {
       `\nSELECT ... FROM ${q.sObject ?? ''}\n             ^\nERROR at Row:1:Column:1\nsObject type '${q.sObject ?? ''}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`
     );
   }
+  if ((q.offset ?? 0) > 2000) {
+    throw new SalesforceError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is 2000`);
+  }
   const cols = compileColumns(env, table, q.fields);
   const hints: IndexHint[] = [];
   const pred = compileWhere(env, table, q.where, hints);
