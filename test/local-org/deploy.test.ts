@@ -229,6 +229,21 @@ describe('the local org Metadata API', () => {
     }
   });
 
+  it('adds a field to an object that already has rows: old rows read it as null and take values', async () => {
+    // Given Accounts stored before the field exists
+    const ids = [1, 2, 3].map((i) => org.db.insert('Account', { Name: `Old ${i}` }, { userId: org.userId }));
+    // When a text field and a checkbox with a default are deployed on Account
+    const account = md('CustomObject', `<fields><fullName>Segment__c</fullName><label>Segment</label><type>Text</type><length>20</length></fields><fields><fullName>Is_Partner__c</fullName><label>Partner</label><type>Checkbox</type><defaultValue>false</defaultValue></fields>`);
+    expect(await soapDeploy(zipOf({ 'objects/Account.object': account }))).toMatchObject({ status: 'Succeeded' });
+    // Then the old rows read the new fields, can be updated and filtered on them
+    const rows = org.db.query(`SELECT Name, Segment__c FROM Account WHERE Id IN ('${ids.join("','")}') ORDER BY Name`).records;
+    expect(rows.map((r) => [r.Name, r.Segment__c])).toEqual([['Old 1', null], ['Old 2', null], ['Old 3', null]]);
+    // (a checkbox is never null: existing rows take its default, as in Salesforce)
+    expect(org.db.query(`SELECT Is_Partner__c FROM Account WHERE Id = '${ids[0]}'`).records[0].Is_Partner__c).toBe(false);
+    org.db.update('Account', ids[1], { Segment__c: 'SMB', Is_Partner__c: true }, { userId: org.userId });
+    expect(org.db.query("SELECT Name FROM Account WHERE Segment__c = 'SMB' AND Is_Partner__c = true").records.map((r) => r.Name)).toEqual(['Old 2']);
+  });
+
   it('fails a deploy whose zip is not a zip, with the error on the result', async () => {
     const r = await soapDeploy(Buffer.from('not a zip at all'));
     expect(r).toMatchObject({ status: 'Failed', success: 'false', errorStatusCode: 'INVALID_CROSS_REFERENCE_KEY' });
