@@ -394,6 +394,7 @@ async function readMovesCsv(file: string, sorter: ExternalSorter, issues: IssueL
       }
       inputRows++;
       if (inputRows % 10000 === 0) onProgress(inputRows);
+      if (inputRows % GC_EVERY_ROWS === 0) releaseGarbage();
       for (const p of problems) issues.error(p);
       if (problems.length > 0) continue;
 
@@ -478,8 +479,10 @@ const CHILD_SPECS: Record<Exclude<PlanSObject, 'Account'>, ChildSpec> = {
   Event: { sobject: 'Event', open: (now) => `EndDateTime >= ${now.toISOString().replace(/\.\d{3}Z$/, 'Z')}` }
 };
 
+/** A full garbage collection every this many input rows read. */
+const GC_EVERY_ROWS = 25_000;
 /** A full garbage collection every this many chunks keeps RSS near the live set on huge plans. */
-const GC_EVERY_CHUNKS = 25;
+const GC_EVERY_CHUNKS = 5;
 
 /** Chunks whose queries run at the same time (their rows are still written in order). */
 const CHUNKS_IN_FLIGHT = 3;
@@ -641,6 +644,7 @@ export async function buildPlan(ctx: PlanContext, request: PlanRequest): Promise
             inputRows++;
           }
           progress({ phase: 'reading', done: inputRows });
+          if (inputRows % GC_EVERY_ROWS < page.length) releaseGarbage();
         }
       } catch (e) {
         if (whereCondition) throw new PlanError('InvalidWhere', `The org refused the --where condition "${whereCondition}": ${describeError(e)}`);
