@@ -692,6 +692,8 @@ export class Database {
         this.removeTeam('OpportunityTeamMember', 'OpportunityId', id);
     }
     if (table.rollupsOver.length) this.updateRollups(table, before, row, ctx);
+    if (def.name === 'OpportunityLineItem')
+      this.syncOpportunityAmount([before?.OpportunityId, row.OpportunityId], ctx);
     return id;
   }
 
@@ -1243,6 +1245,36 @@ export class Database {
     }
   }
 
+  /**
+   * An opportunity with products takes its Amount from them (sum of TotalPrice), and
+   * HasOpportunityLineItem says whether it has any; kept current on line-item writes.
+   */
+  private syncOpportunityAmount(oppIds: unknown[], ctx: Ctx): void {
+    const opps = this.tableOf('Opportunity');
+    const items = this.tableOf('OpportunityLineItem');
+    if (!opps || !items) return;
+    for (const oppId of new Set(oppIds.filter((x): x is string => typeof x === 'string'))) {
+      const opp = opps.rows.get(oppId);
+      if (!opp || opp.IsDeleted) continue;
+      let sum = 0;
+      let n = 0;
+      for (const id of this.idsByReference(items, 'OpportunityId', [oppId])) {
+        const li = items.rows.get(id);
+        if (!li || li.IsDeleted) continue;
+        n++;
+        sum += Number(li.TotalPrice ?? 0);
+      }
+      const changes: Row = { HasOpportunityLineItem: n > 0 };
+      if (n > 0) changes.Amount = Math.round(sum * 100) / 100;
+      if (
+        opp.HasOpportunityLineItem === changes.HasOpportunityLineItem &&
+        (n === 0 || opp.Amount === changes.Amount)
+      )
+        continue;
+      this.save(opps, opp, changes, ctx, true);
+    }
+  }
+
   private computeRollup(child: Table, fk: FieldDef, parentId: string, rollup: RollupDef): unknown {
     const summarized = rollup.field ? child.def.fields.get(rollup.field.toLowerCase()) : undefined;
     const a = { sum: 0, count: 0, min: null as unknown, max: null as unknown };
@@ -1333,6 +1365,7 @@ export class Database {
       }
     }
     if (table.rollupsOver.length) this.updateRollups(table, before, undefined, ctx);
+    if (table.def.name === 'OpportunityLineItem') this.syncOpportunityAmount([row.OpportunityId], ctx);
   }
 
   // -------------------------------------------------------------------------------------

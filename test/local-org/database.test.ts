@@ -371,6 +371,43 @@ describe('update and ownership', () => {
   });
 });
 
+describe('products', () => {
+  it('prices line items from the price book entry and sums them into the opportunity amount', () => {
+    const product = db.insert('Product2', { Name: 'Widget', ProductCode: 'W-1', IsActive: true }, ctx);
+    const book = db.insert('Pricebook2', { Name: 'Standard', IsActive: true }, ctx);
+    const entry = db.insert(
+      'PricebookEntry',
+      { Pricebook2Id: book, Product2Id: product, UnitPrice: 120, IsActive: true },
+      ctx
+    );
+    const opp = db.insert(
+      'Opportunity',
+      { Name: 'D', StageName: 'Prospecting', CloseDate: '2026-06-30', Amount: 5, Pricebook2Id: book },
+      ctx
+    );
+    const li = db.insert(
+      'OpportunityLineItem',
+      { OpportunityId: opp, PricebookEntryId: entry, Quantity: 3 },
+      ctx
+    );
+    expect(db.retrieve('OpportunityLineItem', li)).toMatchObject({
+      Product2Id: product,
+      ListPrice: 120,
+      UnitPrice: 120,
+      TotalPrice: 360,
+      ProductCode: 'W-1'
+    });
+    db.insert(
+      'OpportunityLineItem',
+      { OpportunityId: opp, PricebookEntryId: entry, Quantity: 1, UnitPrice: 99.5 },
+      ctx
+    );
+    expect(db.retrieve('Opportunity', opp)).toMatchObject({ Amount: 459.5, HasOpportunityLineItem: true });
+    db.delete('OpportunityLineItem', li, ctx);
+    expect(db.retrieve('Opportunity', opp)!.Amount).toBe(99.5);
+  });
+});
+
 describe('unique and external ids', () => {
   it('rejects a duplicate unique value (case-insensitive) with DUPLICATE_VALUE', () => {
     const first = db.insert('Channel_Conflict__c', { Conflict_Key__c: 'DUP|001A|006B' }, ctx);
