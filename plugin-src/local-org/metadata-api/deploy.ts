@@ -44,8 +44,30 @@ export interface DeployPlan {
 
 /** Field types a CustomField may have (Metadata API names). */
 const FIELD_TYPES = new Set([
-  'Text', 'TextArea', 'LongTextArea', 'Html', 'EncryptedText', 'Checkbox', 'Number', 'Currency', 'Percent', 'Date', 'DateTime', 'Time',
-  'Picklist', 'MultiselectPicklist', 'Lookup', 'MasterDetail', 'Email', 'Phone', 'Url', 'AutoNumber', 'Summary', 'Location', 'ExternalLookup', 'Hierarchy'
+  'Text',
+  'TextArea',
+  'LongTextArea',
+  'Html',
+  'EncryptedText',
+  'Checkbox',
+  'Number',
+  'Currency',
+  'Percent',
+  'Date',
+  'DateTime',
+  'Time',
+  'Picklist',
+  'MultiselectPicklist',
+  'Lookup',
+  'MasterDetail',
+  'Email',
+  'Phone',
+  'Url',
+  'AutoNumber',
+  'Summary',
+  'Location',
+  'ExternalLookup',
+  'Hierarchy'
 ]);
 
 /** Child types inside an `objects/X.object` file, by element name. */
@@ -63,7 +85,12 @@ const OBJECT_CHILDREN: Record<string, string> = {
 /** Files that are XML and must parse (bodies of resources, JS, HTML, CSS and Apex are not). */
 function isXmlFile(path: string, c: PackageComponent): boolean {
   if (path.endsWith('.xml')) return true;
-  if (c.type === 'LightningComponentBundle' || c.type === 'AuraDefinitionBundle' || c.type === 'StaticResource') return false;
+  if (
+    c.type === 'LightningComponentBundle' ||
+    c.type === 'AuraDefinitionBundle' ||
+    c.type === 'StaticResource'
+  )
+    return false;
   if (c.type === 'ApexClass' || c.type === 'ApexTrigger') return false;
   return path === c.fileName;
 }
@@ -94,7 +121,12 @@ export function cloneSchema(live: Schema): Schema {
   for (const def of live.objects.values()) {
     copy.add({
       ...def,
-      fields: new Map([...def.fields].map(([k, f]) => [k, { ...f, picklistValues: f.picklistValues ? [...f.picklistValues] : undefined }])),
+      fields: new Map(
+        [...def.fields].map(([k, f]) => [
+          k,
+          { ...f, picklistValues: f.picklistValues ? [...f.picklistValues] : undefined }
+        ])
+      ),
       validationRules: def.validationRules.map((r) => ({ ...r })),
       childRelationships: []
     });
@@ -122,7 +154,10 @@ export function unresolvedReference(schema: Schema, object: string, reference: s
     if (!current) return rel;
     let lookup: FieldDef | undefined;
     if (/__r$/i.test(rel)) lookup = current.fields.get(rel.replace(/__r$/i, '__c').toLowerCase());
-    else lookup = [...current.fields.values()].find((f) => f.type === 'reference' && f.relationshipName?.toLowerCase() === rel.toLowerCase());
+    else
+      lookup = [...current.fields.values()].find(
+        (f) => f.type === 'reference' && f.relationshipName?.toLowerCase() === rel.toLowerCase()
+      );
     if (!lookup || lookup.type !== 'reference' || !lookup.referenceTo?.length) return rel;
     current = schema.get(lookup.referenceTo[0]);
   }
@@ -158,7 +193,12 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
   const touchedObjects = new Set<string>();
   const lwcNames = new Set<string>();
 
-  const message = (type: string, fullName: string, fileName: string, extra: Partial<DeployMessage>): DeployMessage => ({
+  const message = (
+    type: string,
+    fullName: string,
+    fileName: string,
+    extra: Partial<DeployMessage>
+  ): DeployMessage => ({
     changed: false,
     componentType: type,
     created: false,
@@ -169,22 +209,55 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
     success: true,
     ...extra
   });
-  const fail = (c: PackageComponent, problem: string, type = c.type, fullName = c.fullName, at?: { line?: number; column?: number }): void => {
+  const fail = (
+    c: PackageComponent,
+    problem: string,
+    type = c.type,
+    fullName = c.fullName,
+    at?: { line?: number; column?: number }
+  ): void => {
     broken.add(c);
     failures.push(
-      message(type, fullName, c.fileName, { success: false, problem, problemType: 'Error', lineNumber: at?.line, columnNumber: at?.column })
+      message(type, fullName, c.fileName, {
+        success: false,
+        problem,
+        problemType: 'Error',
+        lineNumber: at?.line,
+        columnNumber: at?.column
+      })
     );
   };
   const pending: DeployMessage[] = [];
-  const succeed = (c: PackageComponent, created: boolean, changed: boolean, type = c.type, fullName = c.fullName, id?: string): void => {
+  const succeed = (
+    c: PackageComponent,
+    created: boolean,
+    changed: boolean,
+    type = c.type,
+    fullName = c.fullName,
+    id?: string
+  ): void => {
     pending.push(message(type, fullName, c.fileName, { created, changed: !created && changed, id }));
   };
 
   if (pkg.manifest === undefined) {
-    failures.push(message('', 'package.xml', 'package.xml', { success: false, problem: 'No package.xml found', problemType: 'Error' }));
+    failures.push(
+      message('', 'package.xml', 'package.xml', {
+        success: false,
+        problem: 'No package.xml found',
+        problemType: 'Error'
+      })
+    );
   } else if (XMLValidator.validate(pkg.manifest) !== true) {
     const v = XMLValidator.validate(pkg.manifest) as { err: { msg: string; line: number; col: number } };
-    failures.push(message('', 'package.xml', 'package.xml', { success: false, problem: `Error parsing file: ${v.err.msg}`, problemType: 'Error', lineNumber: v.err.line, columnNumber: v.err.col }));
+    failures.push(
+      message('', 'package.xml', 'package.xml', {
+        success: false,
+        problem: `Error parsing file: ${v.err.msg}`,
+        problemType: 'Error',
+        lineNumber: v.err.line,
+        columnNumber: v.err.col
+      })
+    );
   }
 
   // 1. every XML file must be well-formed
@@ -193,7 +266,10 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
       if (!isXmlFile(path, c)) continue;
       const v = XMLValidator.validate(Buffer.from(bytes).toString('utf8'));
       if (v !== true) {
-        fail(c, `Error parsing file: ${v.err.msg}`, c.type, c.fullName, { line: v.err.line, column: v.err.col });
+        fail(c, `Error parsing file: ${v.err.msg}`, c.type, c.fullName, {
+          line: v.err.line,
+          column: v.err.col
+        });
         break;
       }
     }
@@ -202,7 +278,8 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
 
   // 2. objects, fields, validation rules into the staged schema
   const newFields: { c: PackageComponent; object: string; field: FieldDef }[] = [];
-  const newRules: { c: PackageComponent; object: string; name: string; formula: string; display?: string }[] = [];
+  const newRules: { c: PackageComponent; object: string; name: string; formula: string; display?: string }[] =
+    [];
   for (const c of pkg.components) {
     if (c.type !== 'CustomObject' || broken.has(c)) continue;
     const doc = parseMetadataXml(fileText(c) ?? '');
@@ -216,7 +293,10 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
     const wasLive = db.schema.get(name);
     if (!def) {
       if (!name.endsWith('__c')) {
-        fail(c, `Cannot find standard object ${name}: the local org models only the standard objects Channel Ops uses`);
+        fail(
+          c,
+          `Cannot find standard object ${name}: the local org models only the standard objects Channel Ops uses`
+        );
         continue;
       }
       if (!str(meta.label)) {
@@ -263,20 +343,32 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
       if (!field) continue;
       const before = wasLive?.fields.get(field.name.toLowerCase());
       putField(def, field);
-      if (field.custom) newFields.push({ c, object: def.name, field: def.fields.get(field.name.toLowerCase()) ?? field });
+      if (field.custom)
+        newFields.push({ c, object: def.name, field: def.fields.get(field.name.toLowerCase()) ?? field });
       succeed(c, !before, true, 'CustomField', `${name}.${field.name}`);
     }
     for (const entry of arr(meta.validationRules)) {
       const rule = validationRuleFromXml(entry);
       const ruleName = str(entry.fullName) ?? '';
       if (!rule) {
-        fail(c, 'A validation rule needs a fullName and an errorConditionFormula', 'ValidationRule', `${name}.${ruleName}`);
+        fail(
+          c,
+          'A validation rule needs a fullName and an errorConditionFormula',
+          'ValidationRule',
+          `${name}.${ruleName}`
+        );
         continue;
       }
       const before = wasLive?.validationRules.some((r) => r.name === rule.name);
       def.validationRules = def.validationRules.filter((r) => r.name !== rule.name);
       def.validationRules.push(rule);
-      newRules.push({ c, object: def.name, name: rule.name, formula: rule.errorConditionFormula, display: rule.errorDisplayField });
+      newRules.push({
+        c,
+        object: def.name,
+        name: rule.name,
+        formula: rule.errorConditionFormula,
+        display: rule.errorDisplayField
+      });
       succeed(c, !before, true, 'ValidationRule', `${name}.${rule.name}`);
     }
     for (const [element, type] of Object.entries(OBJECT_CHILDREN)) {
@@ -292,26 +384,60 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
   for (const { c, object, field } of newFields) {
     const fullName = `${object}.${field.name}`;
     if (field.type === 'reference') {
-      if (!field.referenceTo?.length) fail(c, `Must specify a referenceTo for the ${field.masterDetail ? 'MasterDetail' : 'Lookup'} field`, 'CustomField', fullName);
+      if (!field.referenceTo?.length)
+        fail(
+          c,
+          `Must specify a referenceTo for the ${field.masterDetail ? 'MasterDetail' : 'Lookup'} field`,
+          'CustomField',
+          fullName
+        );
       for (const target of field.referenceTo ?? []) {
-        if (!staged.get(target)) fail(c, `referenceTo value of '${target}' does not resolve to a valid sObject type`, 'CustomField', fullName);
+        if (!staged.get(target))
+          fail(
+            c,
+            `referenceTo value of '${target}' does not resolve to a valid sObject type`,
+            'CustomField',
+            fullName
+          );
       }
     }
-    if (field.formula) for (const p of formulaProblems(staged, object, field.formula)) fail(c, p, 'CustomField', fullName);
+    if (field.formula)
+      for (const p of formulaProblems(staged, object, field.formula)) fail(c, p, 'CustomField', fullName);
     if (field.rollup) {
       const child = staged.get(field.rollup.summarizedObject);
       const fk = child?.fields.get(field.rollup.foreignKey.toLowerCase());
-      if (!child) fail(c, `Field ${field.rollup.summarizedObject} does not exist. Check spelling.`, 'CustomField', fullName);
-      else if (!fk || !fk.masterDetail) fail(c, `Cannot create a roll-up summary: ${field.rollup.summarizedObject}.${field.rollup.foreignKey} is not a master-detail relationship`, 'CustomField', fullName);
-      else if (field.rollup.field && !child.fields.has(field.rollup.field.toLowerCase())) fail(c, `Field ${field.rollup.field} does not exist. Check spelling.`, 'CustomField', fullName);
+      if (!child)
+        fail(
+          c,
+          `Field ${field.rollup.summarizedObject} does not exist. Check spelling.`,
+          'CustomField',
+          fullName
+        );
+      else if (!fk || !fk.masterDetail)
+        fail(
+          c,
+          `Cannot create a roll-up summary: ${field.rollup.summarizedObject}.${field.rollup.foreignKey} is not a master-detail relationship`,
+          'CustomField',
+          fullName
+        );
+      else if (field.rollup.field && !child.fields.has(field.rollup.field.toLowerCase()))
+        fail(c, `Field ${field.rollup.field} does not exist. Check spelling.`, 'CustomField', fullName);
       for (const filter of field.rollup.filters ?? []) {
-        if (child && !child.fields.has(filter.field.toLowerCase())) fail(c, `Field ${filter.field} does not exist. Check spelling.`, 'CustomField', fullName);
+        if (child && !child.fields.has(filter.field.toLowerCase()))
+          fail(c, `Field ${filter.field} does not exist. Check spelling.`, 'CustomField', fullName);
       }
     }
   }
   for (const { c, object, name, formula, display } of newRules) {
-    for (const p of formulaProblems(staged, object, formula)) fail(c, p, 'ValidationRule', `${object}.${name}`);
-    if (display && !staged.get(object)?.fields.has(display.toLowerCase())) fail(c, `Error Display Field: ${display} does not exist on ${object}`, 'ValidationRule', `${object}.${name}`);
+    for (const p of formulaProblems(staged, object, formula))
+      fail(c, p, 'ValidationRule', `${object}.${name}`);
+    if (display && !staged.get(object)?.fields.has(display.toLowerCase()))
+      fail(
+        c,
+        `Error Display Field: ${display} does not exist on ${object}`,
+        'ValidationRule',
+        `${object}.${name}`
+      );
   }
 
   // 4. the other components
@@ -324,7 +450,10 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
   for (const c of pkg.components) {
     if (broken.has(c)) continue;
     const text = fileText(c, c.type === 'StaticResource' ? `${c.fileName}-meta.xml` : c.fileName);
-    const doc = text !== undefined && (c.type !== 'LightningComponentBundle' && c.type !== 'AuraDefinitionBundle') ? (plain.parse(text) as Record<string, unknown>) : {};
+    const doc =
+      text !== undefined && c.type !== 'LightningComponentBundle' && c.type !== 'AuraDefinitionBundle'
+        ? (plain.parse(text) as Record<string, unknown>)
+        : {};
     const before = store.get(c.type, c.fullName);
     const changed = !before || before.hash !== contentHash(c.files);
     const failuresBefore = failures.length;
@@ -334,20 +463,44 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
         continue; // messages already given
       case 'PermissionSet': {
         const ps = (doc.PermissionSet ?? {}) as Record<string, unknown>;
-        const grants = { fields: [] as { field: string; readable: boolean; editable: boolean }[], objects: [] as { object: string; [k: string]: unknown }[] };
+        const grants = {
+          fields: [] as { field: string; readable: boolean; editable: boolean }[],
+          objects: [] as { object: string; [k: string]: unknown }[]
+        };
         for (const fp of arr(ps.fieldPermissions)) {
           const field = str(fp.field) ?? '';
           const def = fieldOf(field);
           if (!def) fail(c, `In field: field - no CustomField named ${field} found`);
-          else if (def.required || def.masterDetail) fail(c, `You cannot deploy to a required field: ${field}`);
-          grants.fields.push({ field, readable: str(fp.readable) === 'true', editable: str(fp.editable) === 'true' });
+          else if (def.required || def.masterDetail)
+            fail(c, `You cannot deploy to a required field: ${field}`);
+          grants.fields.push({
+            field,
+            readable: str(fp.readable) === 'true',
+            editable: str(fp.editable) === 'true'
+          });
         }
         for (const op of arr(ps.objectPermissions)) {
           const object = str(op.object) ?? '';
           if (!staged.get(object)) fail(c, `In field: object - no CustomObject named ${object} found`);
-          grants.objects.push({ object, allowRead: str(op.allowRead) === 'true', allowCreate: str(op.allowCreate) === 'true', allowEdit: str(op.allowEdit) === 'true', allowDelete: str(op.allowDelete) === 'true', viewAllRecords: str(op.viewAllRecords) === 'true', modifyAllRecords: str(op.modifyAllRecords) === 'true' });
+          grants.objects.push({
+            object,
+            allowRead: str(op.allowRead) === 'true',
+            allowCreate: str(op.allowCreate) === 'true',
+            allowEdit: str(op.allowEdit) === 'true',
+            allowDelete: str(op.allowDelete) === 'true',
+            viewAllRecords: str(op.viewAllRecords) === 'true',
+            modifyAllRecords: str(op.modifyAllRecords) === 'true'
+          });
         }
-        records.push({ sobject: 'PermissionSet', name: c.fullName, fields: { Name: c.fullName, Label: str(ps.label) ?? c.fullName, Description: str(ps.description) ?? null } });
+        records.push({
+          sobject: 'PermissionSet',
+          name: c.fullName,
+          fields: {
+            Name: c.fullName,
+            Label: str(ps.label) ?? c.fullName,
+            Description: str(ps.description) ?? null
+          }
+        });
         toStore.push({ c, parsed: grants });
         break;
       }
@@ -363,13 +516,20 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
             name: c.fullName,
             // Body as text for textual resources (the local org's convention: BodyLength is its
             // byte length); binary resources (zips, images) are kept base64-encoded.
-            fields: { Name: c.fullName, ContentType: contentType, Body: Buffer.from(body).toString(isTextual(contentType) ? 'utf8' : 'base64'), Description: str(meta.description) ?? null, CacheControl: str(meta.cacheControl) ?? 'Private' }
+            fields: {
+              Name: c.fullName,
+              ContentType: contentType,
+              Body: Buffer.from(body).toString(isTextual(contentType) ? 'utf8' : 'base64'),
+              Description: str(meta.description) ?? null,
+              CacheControl: str(meta.cacheControl) ?? 'Private'
+            }
           });
         toStore.push({ c });
         break;
       }
       case 'LightningComponentBundle':
-        if (![...c.files.keys()].some((p) => p.endsWith('.js-meta.xml'))) fail(c, `The bundle ${c.fullName} has no ${c.fullName}.js-meta.xml`);
+        if (![...c.files.keys()].some((p) => p.endsWith('.js-meta.xml')))
+          fail(c, `The bundle ${c.fullName} has no ${c.fullName}.js-meta.xml`);
         toStore.push({ c });
         break;
       case 'Layout': {
@@ -381,7 +541,8 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
             for (const column of arr(section.layoutColumns))
               for (const item of arr(column.layoutItems)) {
                 const f = str(item.field);
-                if (f && !staged.get(object)?.fields.has(f.toLowerCase())) fail(c, `In field: field - no CustomField named ${object}.${f} found`);
+                if (f && !staged.get(object)?.fields.has(f.toLowerCase()))
+                  fail(c, `In field: field - no CustomField named ${object}.${f} found`);
               }
         }
         toStore.push({ c });
@@ -390,13 +551,23 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
       case 'FlexiPage': {
         const page = (doc.FlexiPage ?? {}) as Record<string, unknown>;
         const sobject = str(page.sobjectType);
-        if (sobject && !staged.get(sobject)) fail(c, `In field: sobjectType - no CustomObject named ${sobject} found`);
+        if (sobject && !staged.get(sobject))
+          fail(c, `In field: sobjectType - no CustomObject named ${sobject} found`);
         for (const region of arr(page.flexiPageRegions))
           for (const item of arr(region.itemInstances)) {
-            const component = str((item.componentInstance as Record<string, unknown> | undefined)?.componentName);
+            const component = str(
+              (item.componentInstance as Record<string, unknown> | undefined)?.componentName
+            );
             const local = component && /^c:(.+)$/.exec(component);
-            if (local && !lwcNames.has(local[1].toLowerCase()) && !store.get('LightningComponentBundle', local[1])) {
-              fail(c, `Invalid component ${component}: no Lightning component named ${local[1]} exists in the org or in this deploy`);
+            if (
+              local &&
+              !lwcNames.has(local[1].toLowerCase()) &&
+              !store.get('LightningComponentBundle', local[1])
+            ) {
+              fail(
+                c,
+                `Invalid component ${component}: no Lightning component named ${local[1]} exists in the org or in this deploy`
+              );
             }
           }
         toStore.push({ c });
@@ -404,7 +575,8 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
       }
       case 'CustomTab': {
         const tab = (doc.CustomTab ?? {}) as Record<string, unknown>;
-        if (str(tab.customObject) === 'true' && !staged.get(c.fullName)) fail(c, `In field: customObject - no CustomObject named ${c.fullName} found`);
+        if (str(tab.customObject) === 'true' && !staged.get(c.fullName))
+          fail(c, `In field: customObject - no CustomObject named ${c.fullName} found`);
         toStore.push({ c });
         break;
       }
@@ -425,10 +597,21 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
       // Permission sets and static resources become records (trusted load: BodyLength and
       // the like are read-only to the API but set by the platform), keeping their ids.
       for (const r of opts.records === false ? [] : records) {
-        const existing = db.query(`SELECT Id, CreatedDate, CreatedById FROM ${r.sobject} WHERE Name = '${r.name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).records[0];
+        const existing = db.query(
+          `SELECT Id, CreatedDate, CreatedById FROM ${r.sobject} WHERE Name = '${r.name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+        ).records[0];
         const by = userId || null; // no user yet when deploys are replayed at start
         const system = { LastModifiedDate: createdDate, SystemModstamp: createdDate, LastModifiedById: by };
-        if (existing) db.load(r.sobject, [{ ...r.fields, ...system, Id: existing.Id, CreatedDate: existing.CreatedDate, CreatedById: existing.CreatedById }]);
+        if (existing)
+          db.load(r.sobject, [
+            {
+              ...r.fields,
+              ...system,
+              Id: existing.Id,
+              CreatedDate: existing.CreatedDate,
+              CreatedById: existing.CreatedById
+            }
+          ]);
         else db.load(r.sobject, [{ ...r.fields, ...system, CreatedDate: createdDate, CreatedById: by }]);
       }
       const live = db.schema;

@@ -45,7 +45,12 @@ export const DEPLOYS_DIR = 'deploys';
  * stored components always, the PermissionSet/StaticResource records only when `records`
  * (i.e. when no snapshot will bring them). Returns how many deploys were replayed.
  */
-export async function replayDeploys(dataDir: string, db: Database, store: MetadataStore, opts: { records: boolean }): Promise<number> {
+export async function replayDeploys(
+  dataDir: string,
+  db: Database,
+  store: MetadataStore,
+  opts: { records: boolean }
+): Promise<number> {
   let files: string[];
   try {
     files = (await readdir(join(dataDir, DEPLOYS_DIR))).filter((f) => f.endsWith('.zip')).sort();
@@ -53,8 +58,16 @@ export async function replayDeploys(dataDir: string, db: Database, store: Metada
     return 0;
   }
   for (const f of files) {
-    const plan = planDeploy(readDeployZip(await readFile(join(dataDir, DEPLOYS_DIR, f))), { db, store, userId: '', now: new Date() });
-    if (plan.failures.length) throw new Error(`${f} no longer deploys: ${plan.failures.map((m) => `${m.fullName}: ${m.problem}`).join('; ')}`);
+    const plan = planDeploy(readDeployZip(await readFile(join(dataDir, DEPLOYS_DIR, f))), {
+      db,
+      store,
+      userId: '',
+      now: new Date()
+    });
+    if (plan.failures.length)
+      throw new Error(
+        `${f} no longer deploys: ${plan.failures.map((m) => `${m.fullName}: ${m.problem}`).join('; ')}`
+      );
     plan.commit({ records: opts.records });
   }
   return files.length;
@@ -93,16 +106,39 @@ export class MetadataApi {
   /** REST routes (Bearer-authenticated like the rest of the API). */
   public register(router: Router): void {
     router
-      .add('POST', new RegExp(`^${V}/metadata/deployRequest$`), 'metadataDeployRequest', (req) => this.restDeploy(req))
-      .add('GET', new RegExp(`^${V}/metadata/deployRequest/(?<id>[a-zA-Z0-9]{15,18})$`), 'metadataDeployRequestStatus', (req) => this.restStatus(req))
-      .add('PATCH', new RegExp(`^${V}/metadata/deployRequest/(?<id>[a-zA-Z0-9]{15,18})$`), 'metadataDeployRequestCancel', (req) => this.restCancel(req));
+      .add('POST', new RegExp(`^${V}/metadata/deployRequest$`), 'metadataDeployRequest', (req) =>
+        this.restDeploy(req)
+      )
+      .add(
+        'GET',
+        new RegExp(`^${V}/metadata/deployRequest/(?<id>[a-zA-Z0-9]{15,18})$`),
+        'metadataDeployRequestStatus',
+        (req) => this.restStatus(req)
+      )
+      .add(
+        'PATCH',
+        new RegExp(`^${V}/metadata/deployRequest/(?<id>[a-zA-Z0-9]{15,18})$`),
+        'metadataDeployRequestCancel',
+        (req) => this.restCancel(req)
+      );
   }
 
   /** A deploy's current result (tests and `checkDeployStatus`). */
   public deployResult(id: string, includeDetails = true): DeployResult | undefined {
-    const job = this.jobs.get(id) ?? this.jobs.get([...this.jobs.keys()].find((k) => k.slice(0, 15) === id.slice(0, 15)) ?? '');
+    const job =
+      this.jobs.get(id) ??
+      this.jobs.get([...this.jobs.keys()].find((k) => k.slice(0, 15) === id.slice(0, 15)) ?? '');
     if (!job) return undefined;
-    return includeDetails ? job.result : { ...job.result, details: { componentSuccesses: [], componentFailures: [], runTestResult: job.result.details.runTestResult } };
+    return includeDetails
+      ? job.result
+      : {
+          ...job.result,
+          details: {
+            componentSuccesses: [],
+            componentFailures: [],
+            runTestResult: job.result.details.runTestResult
+          }
+        };
   }
 
   /** Queues a deploy of a Metadata API zip; returns its id at once. */
@@ -117,7 +153,11 @@ export class MetadataApi {
       createdBy: this.ctx.identity.userId.slice(0, 15),
       createdByName: String(user?.Name ?? this.ctx.identity.username),
       createdDate: now,
-      details: { componentSuccesses: [], componentFailures: [], runTestResult: { numFailures: 0, numTestsRun: 0, totalTime: 0 } },
+      details: {
+        componentSuccesses: [],
+        componentFailures: [],
+        runTestResult: { numFailures: 0, numTestsRun: 0, totalTime: 0 }
+      },
       done: false,
       ignoreWarnings: options.ignoreWarnings ?? false,
       lastModifiedDate: now,
@@ -165,7 +205,12 @@ export class MetadataApi {
         try {
           this.run(job);
         } catch (e) {
-          this.finish(job, { status: 'Failed', success: false, errorStatusCode: 'UNKNOWN_EXCEPTION', errorMessage: `An unexpected error occurred: ${(e as Error).message}` });
+          this.finish(job, {
+            status: 'Failed',
+            success: false,
+            errorStatusCode: 'UNKNOWN_EXCEPTION',
+            errorMessage: `An unexpected error occurred: ${(e as Error).message}`
+          });
         } finally {
           this.running = false;
           this.pump();
@@ -184,12 +229,22 @@ export class MetadataApi {
       pkg = readDeployZip(job.zip);
     } catch (e) {
       if (e instanceof ZipError) {
-        this.finish(job, { status: 'Failed', success: false, errorStatusCode: 'INVALID_CROSS_REFERENCE_KEY', errorMessage: e.message });
+        this.finish(job, {
+          status: 'Failed',
+          success: false,
+          errorStatusCode: 'INVALID_CROSS_REFERENCE_KEY',
+          errorMessage: e.message
+        });
         return;
       }
       throw e;
     }
-    const plan = planDeploy(pkg, { db: this.ctx.db, store: this.store, userId: this.ctx.identity.userId, now: new Date() });
+    const plan = planDeploy(pkg, {
+      db: this.ctx.db,
+      store: this.store,
+      userId: this.ctx.identity.userId,
+      now: new Date()
+    });
     const r = job.result;
     r.details.componentSuccesses = plan.successes;
     r.details.componentFailures = plan.failures;
@@ -231,16 +286,27 @@ export class MetadataApi {
   // ------------------------------------------------------------------ SOAP
 
   public async soap(req: Request): Promise<Reply> {
-    const xml = (status: number, text: string): Reply => ({ status, text, headers: { 'Content-Type': 'text/xml;charset=UTF-8' } });
+    const xml = (status: number, text: string): Reply => ({
+      status,
+      text,
+      headers: { 'Content-Type': 'text/xml;charset=UTF-8' }
+    });
     try {
-      if (req.method !== 'POST') throw new SoapFault('soapenv:Client', 'The Metadata API accepts POST only', 405);
+      if (req.method !== 'POST')
+        throw new SoapFault('soapenv:Client', 'The Metadata API accepts POST only', 405);
       const call = parseSoapCall((await req.body()).toString('utf8'));
       if (call.sessionId !== this.ctx.identity.accessToken) {
-        throw new SoapFault('sf:INVALID_SESSION_ID', 'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session');
+        throw new SoapFault(
+          'sf:INVALID_SESSION_ID',
+          'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session'
+        );
       }
       return xml(200, soapResponse(call.operation, this.soapOperation(call.operation, call.args)));
     } catch (e) {
-      const fault = e instanceof SoapFault ? e : new SoapFault('sf:UNKNOWN_EXCEPTION', `UNKNOWN_EXCEPTION: ${(e as Error).message}`);
+      const fault =
+        e instanceof SoapFault
+          ? e
+          : new SoapFault('sf:UNKNOWN_EXCEPTION', `UNKNOWN_EXCEPTION: ${(e as Error).message}`);
       return xml(fault.status, soapFault(fault));
     }
   }
@@ -249,22 +315,35 @@ export class MetadataApi {
     switch (operation) {
       case 'deploy': {
         const zip = typeof args.ZipFile === 'string' ? Buffer.from(args.ZipFile, 'base64') : undefined;
-        if (!zip?.length) throw new SoapFault('sf:INVALID_CROSS_REFERENCE_KEY', 'INVALID_CROSS_REFERENCE_KEY: no ZipFile in the deploy request');
+        if (!zip?.length)
+          throw new SoapFault(
+            'sf:INVALID_CROSS_REFERENCE_KEY',
+            'INVALID_CROSS_REFERENCE_KEY: no ZipFile in the deploy request'
+          );
         const options = DeployOptionsSchema.safeParse(args.DeployOptions ?? {});
-        if (!options.success) throw new SoapFault('soapenv:Client', `Invalid DeployOptions: ${options.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        if (!options.success)
+          throw new SoapFault(
+            'soapenv:Client',
+            `Invalid DeployOptions: ${options.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`
+          );
         const r = this.startDeploy(zip, options.data);
         return { done: false, id: r.id, state: 'Queued' };
       }
       case 'checkDeployStatus': {
         const id = String(args.asyncProcessId ?? '');
         const r = this.deployResult(id, String(args.includeDetails) === 'true');
-        if (!r) throw new SoapFault('sf:INVALID_ID_FIELD', `INVALID_ID_FIELD: Invalid or expired deploy id ${id}`);
+        if (!r)
+          throw new SoapFault('sf:INVALID_ID_FIELD', `INVALID_ID_FIELD: Invalid or expired deploy id ${id}`);
         return r;
       }
       case 'deployRecentValidation': {
         const id = String(args.validationId ?? '');
         const r = this.deployRecentValidation(id);
-        if (!r) throw new SoapFault('sf:INVALID_ID_FIELD', `INVALID_ID_FIELD: ${id} is not a successful validation that can be quick deployed`);
+        if (!r)
+          throw new SoapFault(
+            'sf:INVALID_ID_FIELD',
+            `INVALID_ID_FIELD: ${id} is not a successful validation that can be quick deployed`
+          );
         return r.id;
       }
       case 'cancelDeploy': {
@@ -277,9 +356,19 @@ export class MetadataApi {
         return queries.flatMap((q) => this.listMetadata(String((q as Record<string, unknown>).type ?? '')));
       }
       case 'describeMetadata':
-        return { metadataObjects: this.store.types().map((t) => ({ xmlName: t, inFolder: false, metaFile: false, childXmlNames: [] })), organizationNamespace: '', partialSaveAllowed: true, testRequired: false };
+        return {
+          metadataObjects: this.store
+            .types()
+            .map((t) => ({ xmlName: t, inFolder: false, metaFile: false, childXmlNames: [] })),
+          organizationNamespace: '',
+          partialSaveAllowed: true,
+          testRequired: false
+        };
       default:
-        throw new SoapFault('sf:INVALID_OPERATION', `INVALID_OPERATION: the local org does not implement the Metadata API call ${operation}`);
+        throw new SoapFault(
+          'sf:INVALID_OPERATION',
+          `INVALID_OPERATION: the local org does not implement the Metadata API call ${operation}`
+        );
     }
   }
 
@@ -309,12 +398,26 @@ export class MetadataApi {
       // quick deploy: {"validatedDeployRequestId": "0Af..."}
       const body = (await req.json()) as { validatedDeployRequestId?: string };
       const r = this.deployRecentValidation(String(body.validatedDeployRequestId ?? ''));
-      if (!r) return errorReply(400, 'INVALID_ID_FIELD', `${body.validatedDeployRequestId} is not a successful validation that can be quick deployed`);
-      return json(201, { id: r.id, validatedDeployRequestId: body.validatedDeployRequestId, deployResult: r, url: `${req.path}/${r.id}` });
+      if (!r)
+        return errorReply(
+          400,
+          'INVALID_ID_FIELD',
+          `${body.validatedDeployRequestId} is not a successful validation that can be quick deployed`
+        );
+      return json(201, {
+        id: r.id,
+        validatedDeployRequestId: body.validatedDeployRequestId,
+        deployResult: r,
+        url: `${req.path}/${r.id}`
+      });
     }
     const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
     if (!type.toLowerCase().startsWith('multipart/form-data') || !boundary) {
-      return errorReply(415, 'UNSUPPORTED_MEDIA_TYPE', 'A deploy request is multipart/form-data with a file part and an entity_content part');
+      return errorReply(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'A deploy request is multipart/form-data with a file part and an entity_content part'
+      );
     }
     const parts = parseMultipart(await req.body(), boundary[1] ?? boundary[2]);
     const file = parts.find((p) => p.name === 'file');
@@ -323,26 +426,52 @@ export class MetadataApi {
     const entity = parts.find((p) => p.name === 'entity_content');
     if (entity) {
       try {
-        options = (JSON.parse(entity.body.toString('utf8')) as { deployOptions?: unknown }).deployOptions ?? {};
+        options =
+          (JSON.parse(entity.body.toString('utf8')) as { deployOptions?: unknown }).deployOptions ?? {};
       } catch (e) {
-        return errorReply(400, 'JSON_PARSER_ERROR', `The entity_content part is not valid JSON: ${(e as Error).message}`);
+        return errorReply(
+          400,
+          'JSON_PARSER_ERROR',
+          `The entity_content part is not valid JSON: ${(e as Error).message}`
+        );
       }
     }
     const parsed = DeployOptionsSchema.safeParse(options);
-    if (!parsed.success) return errorReply(400, 'INVALID_INPUT', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!parsed.success)
+      return errorReply(
+        400,
+        'INVALID_INPUT',
+        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+      );
     const r = this.startDeploy(file.body, parsed.data);
-    return json(201, { id: r.id, validatedDeployRequestId: null, deployOptions: parsed.data, deployResult: r, url: `${req.path}/${r.id}` });
+    return json(201, {
+      id: r.id,
+      validatedDeployRequestId: null,
+      deployOptions: parsed.data,
+      deployResult: r,
+      url: `${req.path}/${r.id}`
+    });
   }
 
   private restStatus(req: Request): Reply {
     const r = this.deployResult(req.params.id, req.query.get('includeDetails') === 'true');
     if (!r) return errorReply(404, 'NOT_FOUND', 'The requested resource does not exist');
-    return json(200, { id: r.id, validatedDeployRequestId: null, deployOptions: this.jobs.get(r.id)?.options ?? {}, deployResult: r });
+    return json(200, {
+      id: r.id,
+      validatedDeployRequestId: null,
+      deployOptions: this.jobs.get(r.id)?.options ?? {},
+      deployResult: r
+    });
   }
 
   private async restCancel(req: Request): Promise<Reply> {
     const body = (await req.json()) as { deployResult?: { status?: string } };
-    if (body.deployResult?.status !== 'Canceling') return errorReply(400, 'INVALID_INPUT', 'Send {"deployResult":{"status":"Canceling"}} to cancel a deploy');
+    if (body.deployResult?.status !== 'Canceling')
+      return errorReply(
+        400,
+        'INVALID_INPUT',
+        'Send {"deployResult":{"status":"Canceling"}} to cancel a deploy'
+      );
     const r = this.cancel(req.params.id);
     if (!r) return errorReply(404, 'NOT_FOUND', 'The requested resource does not exist');
     return json(202, { id: r.id, deployResult: r });
@@ -350,7 +479,10 @@ export class MetadataApi {
 }
 
 /** Minimal multipart/form-data reader: parts with their name and body. */
-export function parseMultipart(body: Buffer, boundary: string): { name?: string; filename?: string; contentType?: string; body: Buffer }[] {
+export function parseMultipart(
+  body: Buffer,
+  boundary: string
+): { name?: string; filename?: string; contentType?: string; body: Buffer }[] {
   const delimiter = Buffer.from(`--${boundary}`);
   const out: { name?: string; filename?: string; contentType?: string; body: Buffer }[] = [];
   let pos = body.indexOf(delimiter);

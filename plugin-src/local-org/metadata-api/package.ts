@@ -57,7 +57,9 @@ export function readDeployZip(zip: Uint8Array): DeployPackage {
     throw new ZipError(`The deploy zip could not be read: ${(e as Error).message}`);
   }
   const paths = Object.keys(entries).filter((p) => !p.endsWith('/'));
-  const manifestPath = paths.filter((p) => p === 'package.xml' || /^[^/]+\/package\.xml$/.test(p)).sort((a, b) => a.length - b.length)[0];
+  const manifestPath = paths
+    .filter((p) => p === 'package.xml' || /^[^/]+\/package\.xml$/.test(p))
+    .sort((a, b) => a.length - b.length)[0];
   const root = manifestPath ? manifestPath.slice(0, -'package.xml'.length) : '';
   const byKey = new Map<string, PackageComponent>();
   const stray: string[] = [];
@@ -67,7 +69,13 @@ export function readDeployZip(zip: Uint8Array): DeployPackage {
       continue;
     }
     const path = full.slice(root.length);
-    if (path === 'package.xml' || path === 'destructiveChanges.xml' || path === 'destructiveChangesPre.xml' || path === 'destructiveChangesPost.xml') continue;
+    if (
+      path === 'package.xml' ||
+      path === 'destructiveChanges.xml' ||
+      path === 'destructiveChangesPre.xml' ||
+      path === 'destructiveChangesPost.xml'
+    )
+      continue;
     const parts = path.split('/');
     const folder = parts[0];
     const known = FOLDER_TYPES[folder];
@@ -87,7 +95,10 @@ export function readDeployZip(zip: Uint8Array): DeployPackage {
     } else if (parts.length > 2) {
       // folders of reports/documents/email templates: <folder>/<sub>/<name>.<suffix>
       type = known?.type ?? folder;
-      const base = parts.slice(1).join('/').replace(/-meta\.xml$/, '');
+      const base = parts
+        .slice(1)
+        .join('/')
+        .replace(/-meta\.xml$/, '');
       const dot = base.lastIndexOf('.');
       fullName = dot > base.lastIndexOf('/') ? base.slice(0, dot) : base;
       fileName = `${folder}/${base}`;

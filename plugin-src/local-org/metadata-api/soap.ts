@@ -22,7 +22,12 @@ const parser = new XMLParser({
   processEntities: true
 });
 
-const builder = new XMLBuilder({ ignoreAttributes: true, suppressEmptyNode: false, processEntities: true, format: false });
+const builder = new XMLBuilder({
+  ignoreAttributes: true,
+  suppressEmptyNode: false,
+  processEntities: true,
+  format: false
+});
 
 export class SoapFault extends Error {
   public constructor(
@@ -45,7 +50,11 @@ export function parseSoapCall(body: string): SoapCall {
   }
   const envelope = doc.Envelope as Record<string, unknown> | undefined;
   const soapBody = envelope?.Body as Record<string, unknown> | undefined;
-  if (!envelope || !soapBody || typeof soapBody !== 'object') throw new SoapFault('soapenv:Client', 'Element {http://schemas.xmlsoap.org/soap/envelope/}Envelope/Body expected');
+  if (!envelope || !soapBody || typeof soapBody !== 'object')
+    throw new SoapFault(
+      'soapenv:Client',
+      'Element {http://schemas.xmlsoap.org/soap/envelope/}Envelope/Body expected'
+    );
   const operation = Object.keys(soapBody).find((k) => !k.startsWith('#') && !k.startsWith('?'));
   if (!operation) throw new SoapFault('soapenv:Client', 'The SOAP body names no operation');
   const header = envelope.Header as Record<string, unknown> | undefined;
@@ -75,7 +84,9 @@ function clean(value: unknown): unknown {
 
 /** `<opResponse><result>...</result></opResponse>`; an array result repeats `<result>`. */
 export function soapResponse(operation: string, result: unknown): string {
-  return envelope(`<${operation}Response>${builder.build({ result: clean(result) }) as string}</${operation}Response>`);
+  return envelope(
+    `<${operation}Response>${builder.build({ result: clean(result) }) as string}</${operation}Response>`
+  );
 }
 
 export function soapFault(fault: SoapFault): string {

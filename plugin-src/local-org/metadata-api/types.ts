@@ -20,7 +20,9 @@ export const DeployOptionsSchema = z
     runAllTests: bool.optional(),
     runTests: strings.optional(),
     singlePackage: bool.optional(),
-    testLevel: z.enum(['NoTestRun', 'RunSpecifiedTests', 'RunLocalTests', 'RunAllTestsInOrg', 'RunRelevantTests']).optional()
+    testLevel: z
+      .enum(['NoTestRun', 'RunSpecifiedTests', 'RunLocalTests', 'RunAllTestsInOrg', 'RunRelevantTests'])
+      .optional()
   })
   .loose();
 export type DeployOptions = z.infer<typeof DeployOptionsSchema>;
@@ -43,7 +45,8 @@ export interface DeployMessage {
   success: boolean;
 }
 
-export type DeployStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'SucceededPartial' | 'Failed' | 'Canceling' | 'Canceled';
+export type DeployStatus =
+  'Pending' | 'InProgress' | 'Succeeded' | 'SucceededPartial' | 'Failed' | 'Canceling' | 'Canceled';
 
 export interface DeployResult {
   id: string;
@@ -52,7 +55,11 @@ export interface DeployResult {
   createdBy: string;
   createdByName: string;
   createdDate: string;
-  details: { componentSuccesses: DeployMessage[]; componentFailures: DeployMessage[]; runTestResult: RunTestsResult };
+  details: {
+    componentSuccesses: DeployMessage[];
+    componentFailures: DeployMessage[];
+    runTestResult: RunTestsResult;
+  };
   done: boolean;
   errorMessage?: string;
   errorStatusCode?: string;
