@@ -18,6 +18,8 @@ export const FaultConfig = z
     latencyMs: z.number().min(0).max(60_000).optional(),
     /** The next N bulk jobs end `Failed`. */
     failJobs: z.number().int().min(0).optional(),
+    /** A failing ingest job first processes this many rows (they stay committed; the rest are unprocessed). */
+    failJobsAfterRows: z.number().int().min(0).optional(),
     /** PRNG seed, so that which rows fail is reproducible. */
     seed: z.number().int().optional()
   })
@@ -75,6 +77,10 @@ export class FaultController {
   public lockRow(): boolean {
     const rate = this.config.lockRowRate ?? 0;
     return rate > 0 && this.random() < rate;
+  }
+
+  public get failJobsAfterRows(): number {
+    return this.config.failJobsAfterRows ?? 0;
   }
 
   public get latencyMs(): number {

@@ -176,6 +176,22 @@ describe('Bulk API 2.0 ingest', () => {
     expect(next.successfulResults).toHaveLength(1);
   });
 
+  it('can fail a job part-way: processed rows stay, the rest are unprocessed (to test resumption)', async () => {
+    await setFaults({ failJobs: 1, failJobsAfterRows: 2 });
+    const ids = accountIds.slice(2500, 2505);
+    const id = await openJob({ object: 'Account', operation: 'update' });
+    await api(`/jobs/ingest/${id}/batches`, { method: 'PUT', body: ['Id,Description', ...ids.map((i) => `${i},part-way`)].join('\n'), headers: { 'Content-Type': 'text/csv' } });
+    await api(`/jobs/ingest/${id}`, { method: 'PATCH', body: JSON.stringify({ state: 'UploadComplete' }) });
+    expect(await waitForJob(id)).toMatchObject({ state: 'Failed', numberRecordsProcessed: 2, numberRecordsFailed: 0 });
+    const ok = (await (await api(`/jobs/ingest/${id}/successfulResults`)).text()).trim().split('\n');
+    const rest = (await (await api(`/jobs/ingest/${id}/unprocessedrecords`)).text()).trim().split('\n');
+    expect(ok.slice(1).map((l) => l.split(',')[0].replace(/"/g, ''))).toEqual(ids.slice(0, 2));
+    expect(rest.slice(1).map((l) => l.split(',')[0].replace(/"/g, ''))).toEqual(ids.slice(2));
+    const changed = await conn.query<{ Id: string }>("SELECT Id FROM Account WHERE Description = 'part-way' ORDER BY Name");
+    expect(changed.records.map((r) => r.Id).sort()).toEqual(ids.slice(0, 2).sort());
+    await setFaults({});
+  });
+
   it('fails a job whose header names an unknown field, or whose line endings differ from the job', async () => {
     const unknown = await openJob({ object: 'Account', operation: 'update' });
     await api(`/jobs/ingest/${unknown}/batches`, { method: 'PUT', body: `Id,Nope__c\n${accountIds[0]},x\n`, headers: { 'Content-Type': 'text/csv' } });

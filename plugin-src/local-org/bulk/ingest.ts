@@ -353,6 +353,7 @@ export class IngestJobs {
       job.systemModstamp = sfTimestamp();
     };
     const injectedFailure = this.ctx.faults.takeJobFailure();
+    const failAfter = injectedFailure ? this.ctx.faults.failJobsAfterRows : Infinity;
     if (job.uploadedBytes === 0) {
       finish('Failed', 'InvalidBatch : Empty CSV: upload job data before closing the job');
       return;
@@ -386,7 +387,7 @@ export class IngestJobs {
           continue;
         }
         job.rows.push(record);
-        if (injectedFailure) {
+        if (rowIndex >= failAfter) {
           rowIndex++;
           continue;
         }
