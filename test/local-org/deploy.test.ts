@@ -431,6 +431,42 @@ describe('the local org Metadata API', () => {
     ).toEqual(['Old 2']);
   });
 
+  it('computes a roll-up summary deployed over existing children', async () => {
+    // Given a master-detail child object with rows
+    const master = md(
+      'CustomObject',
+      `<label>Plan</label><pluralLabel>Plans</pluralLabel><sharingModel>ReadWrite</sharingModel><nameField><label>Plan</label><type>Text</type></nameField>`
+    );
+    const detail = md(
+      'CustomObject',
+      `<label>Step</label><pluralLabel>Steps</pluralLabel><sharingModel>ControlledByParent</sharingModel><nameField><label>Step</label><type>Text</type></nameField>
+       <fields><fullName>Plan__c</fullName><label>Plan</label><type>MasterDetail</type><referenceTo>Plan__c</referenceTo><relationshipName>Steps</relationshipName></fields>
+       <fields><fullName>Cost__c</fullName><label>Cost</label><type>Currency</type><precision>18</precision><scale>2</scale></fields>`
+    );
+    expect(
+      await soapDeploy(zipOf({ 'objects/Plan__c.object': master, 'objects/Step__c.object': detail }))
+    ).toMatchObject({ status: 'Succeeded' });
+    const plan = org.db.insert('Plan__c', { Name: 'P1' }, { userId: org.userId });
+    for (const cost of [10, 32.5])
+      org.db.insert('Step__c', { Name: `S${cost}`, Plan__c: plan, Cost__c: cost }, { userId: org.userId });
+    // When a SUM roll-up is deployed on the master
+    const rollup = md(
+      'CustomObject',
+      `<fields><fullName>Total_Cost__c</fullName><label>Total Cost</label><type>Summary</type><summaryForeignKey>Step__c.Plan__c</summaryForeignKey><summaryOperation>sum</summaryOperation><summarizedField>Step__c.Cost__c</summarizedField></fields>`
+    );
+    expect(await soapDeploy(zipOf({ 'objects/Plan__c.object': rollup }))).toMatchObject({
+      status: 'Succeeded'
+    });
+    // Then it already holds the children's total, and follows new children
+    expect(
+      org.db.query(`SELECT Total_Cost__c FROM Plan__c WHERE Id = '${plan}'`).records[0].Total_Cost__c
+    ).toBe(42.5);
+    org.db.insert('Step__c', { Name: 'S3', Plan__c: plan, Cost__c: 7.5 }, { userId: org.userId });
+    expect(
+      org.db.query(`SELECT Total_Cost__c FROM Plan__c WHERE Id = '${plan}'`).records[0].Total_Cost__c
+    ).toBe(50);
+  });
+
   it('fails a deploy whose zip is not a zip, with the error on the result', async () => {
     const r = await soapDeploy(Buffer.from('not a zip at all'));
     expect(r).toMatchObject({

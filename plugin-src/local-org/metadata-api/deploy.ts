@@ -622,6 +622,8 @@ export function planDeploy(pkg: DeployPackage, env: DeployEnv): DeployPlan {
       if (touchedObjects.size) {
         live.link();
         db.invalidateSchema();
+        // Salesforce computes a new (or changed) roll-up summary over the existing children
+        if (newFields.some(({ field }) => field.rollup)) db.recalculate();
       }
       for (const { c, parsed } of toStore) {
         const before = store.get(c.type, c.fullName);
