@@ -199,8 +199,10 @@ export function generateSynthetic(options: SyntheticOptions): SyntheticData {
   };
   const usedDomains = new Set<string>();
   const makeDomain = (words: string[], country: Country): string => {
-    let d = `${words.map(slug).join('')}.${country.tld}`;
-    while (usedDomains.has(d)) d = `${words.map(slug).join('')}${rng.int(1, 99)}.${country.tld}`;
+    const base = words.map(slug).join('');
+    let d = `${base}.${country.tld}`;
+    // common names ("Müller GmbH") take numbered domains; never loop forever on a crowded name
+    for (let n = 2; usedDomains.has(d); n++) d = `${base}${n}.${country.tld}`;
     usedDomains.add(d);
     return d;
   };
