@@ -14,7 +14,9 @@ import { SalesforceError } from './errors.js';
 import { makeId, normalizeId } from '../domain/ids.js';
 import { coerce, coerceTrusted, dateOf, toApi } from './platform/values.js';
 import { evaluateFormula, type FormulaEnv, type Resolved } from './platform/formula.js';
-import { executeQuery } from './soql/execute.js';
+import { executeQuery, type QueryOptions } from './soql/execute.js';
+
+export type { QueryOptions } from './soql/execute.js';
 
 export interface Ctx {
   userId: string;
@@ -296,10 +298,7 @@ export class Database {
     return out;
   }
 
-  public query(
-    soql: string,
-    opts: { includeDeleted?: boolean; userId?: string; now?: Date } = {}
-  ): QueryResult {
+  public query(soql: string, opts: QueryOptions = {}): QueryResult {
     return executeQuery(this, soql, opts);
   }
 

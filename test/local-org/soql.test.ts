@@ -153,6 +153,13 @@ describe('SELECT and parent relationships', () => {
     });
   });
 
+  it('leaves attributes out when asked (Bulk API query results)', () => {
+    const rec = db.query(`SELECT Id, Owner.Name FROM Account WHERE Id = '${accounts.acme}'`, {
+      attributes: false
+    }).records[0];
+    expect(rec).toEqual({ Id: accounts.acme, Owner: { Name: 'Alice User' } });
+  });
+
   it('follows two hops and gives null for an empty lookup', () => {
     const res = q(
       `SELECT Name, Account.Owner.IsActive, Account.Partner__r.Name FROM Opportunity WHERE Name = 'Globex 1'`
@@ -303,6 +310,28 @@ describe('ORDER BY, LIMIT, OFFSET and aggregates', () => {
     expect(names(`SELECT Name FROM Account ORDER BY Owner.Name, Name LIMIT 1`)).toEqual(['Acme GmbH']);
   });
 
+  it('gives the same page with ORDER BY + LIMIT on many rows as a full sort would', () => {
+    const big = new Database(schema);
+    big.load('User', [
+      { Id: users.Alice, Username: 'a@x.test', LastName: 'A', Email: 'a@x.test', IsActive: true }
+    ]);
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    big.load(
+      'Account',
+      Array.from({ length: 3000 }, (_, i) => ({
+        Id: makeId('001', i + 1, 'SED'),
+        Name: `N${Math.floor(rnd() * 500)}`,
+        AnnualRevenue: rnd() < 0.2 ? null : Math.floor(rnd() * 100),
+        OwnerId: users.Alice
+      }))
+    );
+    const order = 'ORDER BY AnnualRevenue DESC NULLS LAST, Name, Id';
+    const all = big.query(`SELECT Id FROM Account ${order}`).records.map((r) => r.Id);
+    const page = big.query(`SELECT Id FROM Account ${order} LIMIT 25 OFFSET 40`).records.map((r) => r.Id);
+    expect(page).toEqual(all.slice(40, 65));
+  });
+
   it('counts with COUNT() and COUNT(Id)', () => {
     const res = q(`SELECT COUNT() FROM Account WHERE OwnerId = '${users.Bob}'`);
     expect(res.totalSize).toBe(2);
@@ -368,7 +397,10 @@ describe('errors worded as Salesforce words them', () => {
     expect(errorOf(() => q('SELECT FROM Account')).errorCode).toBe('MALFORMED_QUERY');
     expect(errorOf(() => q('SELECT Id FROM Account WHERE')).errorCode).toBe('MALFORMED_QUERY');
     expect(errorOf(() => q('SELECT Id FROM Account WHERE Id = :x')).errorCode).toBe('MALFORMED_QUERY');
-    expect(errorOf(() => q('SELECT Id FROM Account LIMIT 10 OFFSET 2001'))).toMatchObject({ errorCode: 'NUMBER_OUTSIDE_VALID_RANGE', message: 'Maximum SOQL offset allowed is 2000' });
+    expect(errorOf(() => q('SELECT Id FROM Account LIMIT 10 OFFSET 2001'))).toMatchObject({
+      errorCode: 'NUMBER_OUTSIDE_VALID_RANGE',
+      message: 'Maximum SOQL offset allowed is 2000'
+    });
   });
 
   it('INVALID_FIELD for unknown columns and relationships, INVALID_TYPE for unknown objects', () => {

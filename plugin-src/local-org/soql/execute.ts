@@ -27,7 +27,10 @@ export interface QueryOptions {
   includeDeleted?: boolean;
   userId?: string;
   now?: Date;
+  /** the version in `attributes.url` (default 62.0) */
   apiVersion?: string;
+  /** false leaves `attributes` out of records (Bulk API query results have none; saves memory) */
+  attributes?: boolean;
 }
 
 const NUMERIC = new Set(['double', 'currency', 'percent', 'int']);
@@ -710,11 +713,17 @@ function compileColumns(env: Env, table: Table, fields: SoqlField[] | undefined)
   return cols;
 }
 
+/**
+ * Sorts rows in place by ORDER BY. With `keep` (LIMIT + OFFSET) on many rows, only the
+ * first `keep` are selected (a bounded insertion into a sorted window) and the array is
+ * cut to them: ORDER BY ... LIMIT 2000 over 1M rows does not sort 1M rows.
+ */
 function sortRows(
   env: Env,
   table: Table,
   rows: Row[],
-  orderBy: OrderByClause | OrderByClause[] | undefined
+  orderBy: OrderByClause | OrderByClause[] | undefined,
+  keep?: number
 ): void {
   const list = orderBy ? (Array.isArray(orderBy) ? orderBy : [orderBy]) : [];
   if (!list.length) return;
@@ -726,8 +735,8 @@ function sortRows(
     const nullsFirst = oc.nulls ? oc.nulls.toUpperCase() === 'FIRST' : !desc;
     return { path, desc, nullsFirst };
   });
-  const decorated = rows.map((row) => ({ row, k: keys.map((k) => valueOf(env, k.path, row)) }));
-  decorated.sort((a, b) => {
+  type Decorated = { row: Row; k: unknown[]; seq: number };
+  const cmp = (a: Decorated, b: Decorated): number => {
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
       const va = a.k[i];
@@ -740,8 +749,34 @@ function sortRows(
       const c = compare(k.path.field, va, vb);
       if (c !== 0) return k.desc ? -c : c;
     }
-    return 0;
+    return a.seq - b.seq; // stable
+  };
+  const decorate = (row: Row, seq: number): Decorated => ({
+    row,
+    k: keys.map((k) => valueOf(env, k.path, row)),
+    seq
   });
+  if (keep !== undefined && rows.length > keep * 4) {
+    const best: Decorated[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const d = decorate(rows[i], i);
+      if (best.length === keep && (keep === 0 || cmp(d, best[best.length - 1]) >= 0)) continue;
+      let lo = 0;
+      let hi = best.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cmp(best[mid], d) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      best.splice(lo, 0, d);
+      if (best.length > keep) best.pop();
+    }
+    rows.length = best.length;
+    for (let i = 0; i < best.length; i++) rows[i] = best[i].row;
+    return;
+  }
+  const decorated = rows.map(decorate);
+  decorated.sort(cmp);
   for (let i = 0; i < rows.length; i++) rows[i] = decorated[i].row;
 }
 
@@ -753,7 +788,7 @@ function attributes(env: Env, table: Table, id: unknown): Row {
 }
 
 function project(env: Env, table: Table, row: Row, cols: Column[]): Row {
-  const out: Row = { attributes: attributes(env, table, row.Id) };
+  const out: Row = env.opts.attributes === false ? {} : { attributes: attributes(env, table, row.Id) };
   for (const col of cols) {
     if (col.kind === 'field') {
       const path = col.path!;
@@ -776,7 +811,8 @@ function project(env: Env, table: Table, row: Row, cols: Column[]): Row {
         }
         let next = target[key] as Row | null | undefined;
         if (!next) {
-          next = { attributes: attributes(env, found.table, found.row.Id) };
+          next =
+            env.opts.attributes === false ? {} : { attributes: attributes(env, found.table, found.row.Id) };
           target[key] = next;
         }
         target = next;
@@ -981,7 +1017,7 @@ function runSelect(env: Env, q: Query, run: RunOptions = {}): SelectResult {
 
   if (grouped) return aggregate(env, table, q, cols, matched);
 
-  sortRows(env, table, matched, q.orderBy);
+  sortRows(env, table, matched, q.orderBy, limit !== undefined ? limit + offset : undefined);
   const page = matched.slice(offset, limit !== undefined ? offset + limit : undefined);
   const records = page.map((row) => project(env, table, row, cols));
   return {
