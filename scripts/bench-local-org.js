@@ -119,6 +119,7 @@ async function throughput(rows) {
       const lines = ['Id,OwnerId'];
       accounts.forEach((a, i) => lines.push(`${a.Id},${users[(i + round) % users.length]}`));
       const csv = lines.join('\n') + '\n';
+      const cpuBefore = (await stats(org)).cpuMs;
       const u0 = Date.now();
       const job = conn.bulk2.createJob({ object: 'Account', operation: 'update' });
       await job.open();
@@ -127,6 +128,7 @@ async function throughput(rows) {
       await job.poll(100, 600_000);
       const jobMs = Date.now() - u0;
       const info = await job.check();
+      const cpuMs = (await stats(org)).cpuMs - cpuBefore;
       const r0 = Date.now();
       const [ok, failed] = await Promise.all([job.getSuccessfulResults(), job.getFailedResults()]);
       const resultsMs = Date.now() - r0;
@@ -136,6 +138,9 @@ async function throughput(rows) {
         serverProcessingMs: info.totalProcessingTime,
         rowsPerSecEndToEnd: Math.round(accounts.length / (jobMs / 1000)),
         rowsPerSecServer: Math.round(accounts.length / (info.totalProcessingTime / 1000)),
+        // CPU seconds the org spent on the upload and the job: independent of other load on the machine
+        orgCpuMs: cpuMs,
+        rowsPerOrgCpuSec: Math.round(accounts.length / (cpuMs / 1000)),
         fetchResultsMs: resultsMs,
         successful: ok.length,
         failed: failed.length,

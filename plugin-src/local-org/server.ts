@@ -194,7 +194,8 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
         bulkRowsFailed: ctx.stats.bulkRowsFailed,
         faults: faults.current,
         records,
-        rssBytes: process.memoryUsage().rss
+        rssBytes: process.memoryUsage().rss,
+        cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000)
       });
     }
     if (request.path === '/__local/faults' && request.method === 'GET') return json(200, faults.current);
