@@ -6,11 +6,10 @@
 import type { Connection } from '@salesforce/core';
 import { z } from 'zod';
 import { CsvWriter } from '../salesforce/csv.js';
-import { queryRecords, type QueryConnection } from '../salesforce/query.js';
 import { CONFLICT_TYPES, DEFAULT_RULES, type ConflictType, type RulesOfEngagement } from './defaults.js';
 import { conflictKey } from './keys.js';
 import { clusterCustomers, type MatchStats } from './matching.js';
-import { readScanInput, type ReadOptions, type ScanInput } from './reader.js';
+import { readScanInput, streamQuery, type ReadOptions, type ScanInput } from './reader.js';
 import { detectConflicts, type DetectedConflict, type RuleAccount, type RuleLineItem, type RuleOpportunity } from './rules.js';
 import type { CustomerFields } from './normalize.js';
 
@@ -106,10 +105,10 @@ export function countByType(conflicts: readonly { type: ConflictType }[]): Confl
 
 const ExistingConflict = z.object({ Id: z.string(), Conflict_Key__c: z.string().nullable(), Status__c: z.string().nullable() });
 
-/** Existing conflicts by key (all statuses). */
-export async function readExistingConflicts(conn: Connection): Promise<Map<string, { id: string; status: string | null }>> {
+/** Existing conflicts by key (all statuses), through Bulk API 2.0 when there are many. */
+export async function readExistingConflicts(conn: Connection, options: ReadOptions = {}): Promise<Map<string, { id: string; status: string | null }>> {
   const out = new Map<string, { id: string; status: string | null }>();
-  for await (const raw of queryRecords<unknown>(conn as unknown as QueryConnection, `SELECT Id, ${KEY_FIELD}, Status__c FROM ${CONFLICT_OBJECT} WHERE ${KEY_FIELD} != null`)) {
+  for await (const raw of streamQuery(conn, CONFLICT_OBJECT, `Id, ${KEY_FIELD}, Status__c`, `${KEY_FIELD} != null`, options)) {
     const r = ExistingConflict.parse(raw);
     if (r.Conflict_Key__c) out.set(r.Conflict_Key__c, { id: r.Id, status: r.Status__c });
   }
@@ -242,7 +241,7 @@ export async function scanConflicts(conn: Connection, options: ScanOptions): Pro
   stage(`Matching ${input.accounts.length} customer accounts and applying the rules`);
   const { conflicts: detected, matching } = computeConflicts(input, options.asOf, rules);
   stage('Reading existing conflicts');
-  const existing = await readExistingConflicts(conn);
+  const existing = await readExistingConflicts(conn, options);
 
   const conflicts: ScanConflict[] = detected.map((c) => ({
     type: c.type,
