@@ -12,7 +12,7 @@ import type { Row } from '../database.js';
 import type { FieldDef, ObjectDef } from '../schema.js';
 import { LOCK_ROW_MESSAGE } from '../faults.js';
 import type { OrgContext } from '../http/context.js';
-import { errorReply, json, noContent, notFound, readJsonObject, yieldToEventLoop, type Reply, type Request, type Router } from '../http/kit.js';
+import { errorReply, json, noContent, readJsonObject, yieldToEventLoop, type Reply, type Request, type Router } from '../http/kit.js';
 import { csvStream, delimiterOf, DELIMITERS, lineEndingOf, type ColumnDelimiter, type LineEnding } from './csv.js';
 
 export type IngestOperation = 'insert' | 'update' | 'upsert' | 'delete' | 'hardDelete';

@@ -107,7 +107,7 @@ function describeField(f: FieldDef): Record<string, unknown> {
     namePointing: f.type === 'reference' && (f.referenceTo?.length ?? 0) > 1,
     nillable: f.nillable,
     permissionable: f.nillable && !f.required && f.type !== 'id',
-    picklistValues: (f.picklistValues ?? []).map((value, i) => ({ active: true, defaultValue: f.defaultPicklistValue === value, label: value, validFor: null, value })),
+    picklistValues: (f.picklistValues ?? []).map((value) => ({ active: true, defaultValue: f.defaultPicklistValue === value, label: value, validFor: null, value })),
     polymorphicForeignKey: f.type === 'reference' && (f.referenceTo?.length ?? 0) > 1,
     precision: numeric && f.type !== 'int' ? (f.precision ?? 18) : 0,
     queryByDistance: false,
