@@ -3,7 +3,7 @@
  * of the `lightning-base-components` package and the preview runtime (the `lightning/*`
  * modules Lightning Experience provides), compiled by the LWC compiler through rollup.
  */
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup, type Plugin } from 'rollup';
@@ -22,10 +22,60 @@ export function runtimeDir(): string {
   return fileURLToPath(new URL('../../plugin-src/preview/runtime', import.meta.url));
 }
 
-const ICON_LIBRARIES = ['', 'Action', 'Custom', 'Doctype', 'Standard', 'Utility'].flatMap((k) => [
-  `iconSvgTemplates${k}`,
-  `iconSvgTemplates${k}Rtl`
-]);
+const ICON_CATEGORIES = ['action', 'custom', 'doctype', 'standard', 'utility'];
+const ICON_NAME = /['"`\s=](action|custom|doctype|standard|utility):([a-z0-9_]+)/g;
+
+function filesUnder(dir: string, exts: string[], skip: (name: string) => boolean): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    if (skip(name)) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p, exts, skip));
+    else if (exts.some((e) => name.endsWith(e))) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The base components draw icons from inline SVG template libraries (`lightning/iconSvgTemplates*`,
+ * thousands of templates, most of the build time). The preview bundles only the icons that our
+ * components and the base components name (`utility:down`, `standard:account`, ...): the same
+ * Salesforce templates, a subset, resolved per category (RTL shares the LTR subset).
+ */
+function iconSubset(lbcDir: string, sources: string[]): Plugin {
+  const used = new Map<string, Set<string>>(ICON_CATEGORIES.map((c) => [c, new Set<string>()]));
+  const scan = (file: string): void => {
+    for (const m of readFileSync(file, 'utf8').matchAll(ICON_NAME)) used.get(m[1])?.add(m[2]);
+  };
+  for (const dir of sources) for (const f of filesUnder(dir, ['.js', '.html'], (n) => n.startsWith('iconSvgTemplates') || n === '__tests__')) scan(f);
+  const PREFIX = '\0icons:';
+  return {
+    name: 'channel-ops-icon-subset',
+    resolveId(id) {
+      const m = /^lightning\/iconSvgTemplates(Action|Custom|Doctype|Standard|Utility)?(?:Rtl)?$/.exec(id);
+      return m ? PREFIX + (m[1] ?? '').toLowerCase() : null;
+    },
+    load(id) {
+      if (!id.startsWith(PREFIX)) return null;
+      const wanted = id.slice(PREFIX.length);
+      const lines: string[] = [];
+      const entries: string[] = [];
+      for (const category of wanted ? [wanted] : ICON_CATEGORIES) {
+        const lib = join(lbcDir, 'src', 'lightning', `iconSvgTemplates${category[0].toUpperCase()}${category.slice(1)}`, 'buildTemplates', category);
+        for (const name of [...(used.get(category) ?? [])].sort()) {
+          const file = join(lib, `${name}.html`);
+          if (!existsSync(file)) continue;
+          const local = `${category}_${name}`;
+          lines.push(`import ${local} from ${JSON.stringify(file)};`);
+          entries.push(local);
+        }
+      }
+      return `${lines.join('\n')}\nexport default { ${entries.join(', ')} };`;
+    }
+  };
+}
+
+const LBC_DIR = fileURLToPath(new URL('../../node_modules/lightning-base-components', import.meta.url));
 
 const camel = (s: string): string => s.replace(/[^A-Za-z0-9]/g, '_');
 
@@ -107,6 +157,7 @@ export async function buildPreviewBundle(opts: BuildOptions): Promise<PreviewBun
     input: join(runtime, 'shell.js'),
     plugins: [
       virtualEntry,
+      iconSubset(LBC_DIR, [lwcDir, runtime, join(LBC_DIR, 'src', 'lightning')]),
       salesforceScopedModules(opts.labels ?? {}),
       constants(),
       lwc({
@@ -114,18 +165,20 @@ export async function buildPreviewBundle(opts: BuildOptions): Promise<PreviewBun
         modules: [
           // the preview runtime first: it provides what only Lightning Experience has
           { dir: runtime },
-          // SLDS sprites instead of the inline icon template libraries (much faster build, smaller page)
-          ...ICON_LIBRARIES.map((name) => ({ name: `lightning/${name}`, path: join(runtime, 'iconSprites.js') })),
           // force-app's bundles are the `c` namespace (source format has no namespace folder)
           ...readdirSync(lwcDir)
             .filter((name) => existsSync(join(lwcDir, name, `${name}.js`)))
             .map((name) => ({ name: `c/${name}`, path: join(lwcDir, name, `${name}.js`) })),
           { npm: 'lightning-base-components' }
         ],
-        apiVersion: 64
+        apiVersion: 64,
+        // base components (lightning-combobox, lightning-input) are form-associated: attachInternals under synthetic shadow
+        enableSyntheticElementInternals: true
       } as Parameters<typeof lwc>[0])
     ],
     onwarn(warning, warn) {
+      // LWC1137/LWC1057: the base components' own templates (duplicate slots in if/else branches, type on a div)
+      if (warning.message.includes('LWC1137') || warning.message.includes('LWC1057')) return;
       if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'THIS_IS_UNDEFINED') return;
       warn(warning);
     }

@@ -3,6 +3,8 @@
  * page (names given by the page server) in their regions, and shows platform toasts with
  * the base components' `lightning/toast`.
  */
+// Base components need synthetic shadow (lightning-base-components README: Limitations)
+import '@lwc/synthetic-shadow';
 import { createElement } from 'lwc';
 import Toast from 'lightning/toast';
 import { COMPONENTS } from 'preview:components';
