@@ -18,7 +18,15 @@ if (mode === 'raw') {
 } else if (mode === 'engine') {
   const { applyPlan } = await import('../lib/ownership/apply.js');
   const started = performance.now();
-  const res = await applyPlan({ instanceUrl, accessToken, version }, { planDir: arg });
+  let peak = { rss: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    if (m.rss > peak.rss) peak = m;
+  };
+  const timer = setInterval(sample, 100);
+  const res = await applyPlan({ instanceUrl, accessToken, version }, { planDir: arg, onProgress: (e) => { if (process.env.BENCH_MEMORY && e.kind === 'rows') process.stderr.write(`${e.done} heapUsed=${(process.memoryUsage().heapUsed / 1e6).toFixed(0)}\n`); } });
+  clearInterval(timer);
+  if (process.env.BENCH_MEMORY) process.stderr.write(`peak memory MB: ${Object.entries(peak).map(([k, v]) => `${k}=${(v / 1e6).toFixed(0)}`).join(' ')}\n`);
   const ms = performance.now() - started;
   process.stdout.write(`${JSON.stringify({ ms, status: res.status, objects: res.objects })}\n`);
 } else if (mode === 'login') {

@@ -22,6 +22,8 @@ import { appendFileSync, closeSync, createReadStream, existsSync, fsyncSync, mkd
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { isSalesforceId, to18 } from '../domain/ids.js';
 import { csvLine, readCsvRows } from '../salesforce/csv.js';
 import {
@@ -97,7 +99,9 @@ export interface OwnershipRunOptions {
   maxRetryRounds?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
-  /** From this many records to read, the owner snapshot uses a Bulk query rather than REST pages (default 200,000). */
+  /** Plan rows per owner-read segment (default 200,000): bounds the memory of the owner check. */
+  segmentRows?: number;
+  /** From this many rows in a segment, owners are read with a Bulk query rather than REST pages (default 200,000). */
   bulkQueryFrom?: number;
   /** Owner-update jobs in flight at once per object (default 2). */
   jobConcurrency?: number;
@@ -279,6 +283,73 @@ interface SubmitOutcome<T> {
 }
 
 const noop = (): void => undefined;
+
+/**
+ * A full garbage collection, if the runtime allows one. Each window's rows live while its job
+ * runs (seconds), so they outlive the young generation and pile up in the old one; V8 collects
+ * that lazily when memory is plentiful, and a million-row run would peak far above its live
+ * set. Collecting every ~50k rows keeps the plugin's RSS near what it really holds.
+ */
+let fullGc: (() => void) | undefined | null = null;
+function collectGarbage(): void {
+  if (fullGc === null) {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      fullGc = vm.runInNewContext('gc') as () => void;
+    } catch {
+      fullGc = undefined;
+    }
+  }
+  fullGc?.();
+}
+
+/**
+ * Current owners of a plan object's records, read by owner one segment of plan rows at a time
+ * (`WHERE OwnerId IN (<plan owners>)`, narrowed to the segment's range of Id — or of AccountId
+ * for children, as the plan is sorted by account — when the object has more than one segment).
+ * Only the segment's own ids are kept: memory is bounded by the segment size.
+ */
+class OwnerSegments {
+  private readonly reader: AsyncGenerator<PlanRow[]>;
+  private ids = new Set<string>();
+  private owners = new Map<string, string>();
+  private readonly whole: boolean;
+
+  public constructor(
+    private readonly bulk: Bulk2,
+    planDir: string,
+    private readonly entry: PlanObjectEntry,
+    private readonly ownerIds: string[],
+    private readonly segmentRows: number,
+    private readonly bulkQueryFrom: number
+  ) {
+    this.reader = rebatch(readPlanBatches(planDir, entry, 10_000), segmentRows);
+    this.whole = entry.rows <= segmentRows;
+  }
+
+  /** The owners of a window's records (windows come in plan order, each inside one segment). */
+  public async ownersFor(window: PlanRow[]): Promise<Map<string, string>> {
+    while (!this.ids.has(window[0].Id)) {
+      if (!(await this.loadNext())) break;
+    }
+    return this.owners;
+  }
+
+  private async loadNext(): Promise<boolean> {
+    const next = await this.reader.next();
+    this.ids = new Set();
+    this.owners = new Map();
+    if (next.done) return false;
+    const rows = next.value;
+    for (const r of rows) this.ids.add(r.Id);
+    const keyField = this.entry.sobject === 'Account' ? 'Id' : 'AccountId';
+    const key = (r: PlanRow): string => (keyField === 'Id' ? r.Id : r.AccountId);
+    const ranged = !this.whole && rows.every((r) => key(r) !== '');
+    const range = ranged ? ` AND ${keyField} >= '${key(rows[0])}' AND ${keyField} <= '${key(rows[rows.length - 1])}'` : '';
+    this.owners = await readCurrentOwnersByOwner(this.bulk, this.entry.sobject, this.ids, this.ownerIds, { useBulk: rows.length > this.bulkQueryFrom, where: range });
+    return true;
+  }
+}
 
 class OwnershipRun {
   private readonly bulk: Bulk2;
@@ -510,10 +581,13 @@ class OwnershipRun {
     };
     const concurrency = Math.max(1, this.opts.jobConcurrency ?? 2);
 
-    const snapshot = await this.ownerSnapshot(entry);
+    const segments = this.ownerSegments(entry);
+    let sinceGc = 0;
     for await (const window of rebatch(readPlanBatches(planDir, entry, 10_000), this.batchSize)) {
       if (firstError) break;
-      const owners = snapshot ?? (await readCurrentOwners(this.bulk, sobject, window.map((r) => r.Id), this.opts.idChunk ?? 500, this.opts.queryConcurrency ?? 4));
+      const owners =
+        (await segments?.ownersFor(window)) ??
+        (await readCurrentOwners(this.bulk, sobject, window.map((r) => r.Id), this.opts.idChunk ?? 500, this.opts.queryConcurrency ?? 4));
       const split = splitByCurrentOwner(window, owners, mode);
       todo += split.todo.length;
       done += split.done.length;
@@ -528,6 +602,11 @@ class OwnershipRun {
       }
       seen += split.todo.length;
       this.progress({ kind: 'rows', sobject, done: seen - retryQueue.length, total });
+      sinceGc += window.length;
+      if (sinceGc >= 50_000) {
+        collectGarbage();
+        sinceGc = 0;
+      }
     }
     await Promise.all([...inFlight]);
     if (firstError) throw firstError;
@@ -555,24 +634,17 @@ class OwnershipRun {
   }
 
   /**
-   * For a large plan object with few distinct owners, the current owners of all its records in
-   * one Bulk query by owner (much faster than id-chunk queries); otherwise undefined, and each
-   * window is checked by id. Memory: one map entry per plan row of this object.
+   * For a large plan object with few distinct owners, reading owners by owner (a few big
+   * queries) is much faster than id-chunk queries. Done in segments of plan rows so memory
+   * stays bounded; undefined when the object is small or has too many owners (then each
+   * window is checked by id).
    */
-  private async ownerSnapshot(entry: PlanObjectEntry): Promise<Map<string, string> | undefined> {
+  private ownerSegments(entry: PlanObjectEntry): OwnerSegments | undefined {
     const threshold = this.opts.bulkOwnerCheckFrom ?? 5_000;
     const ownerIds = this.planOwners.get(entry.sobject);
     if (entry.rows < threshold || !ownerIds || ownerIds.size > MAX_SNAPSHOT_OWNERS) return undefined;
-    // Only when the owners hold not much more than the plan's rows: the snapshot keeps every record they own.
-    const owners = [...ownerIds];
-    let owned = 0;
-    for (let i = 0; i < owners.length; i += 300) {
-      const soql = `SELECT COUNT() FROM ${entry.sobject} WHERE OwnerId IN ('${owners.slice(i, i + 300).join("','")}')`;
-      owned += await this.bulk.count(soql);
-    }
-    if (owned > entry.rows * 2 + 10_000) return undefined;
-    // REST pages answer sooner for up to a few tens of thousands of records; beyond, one Bulk query job.
-    return readCurrentOwnersByOwner(this.bulk, entry.sobject, undefined, owners, { useBulk: owned > (this.opts.bulkQueryFrom ?? 200_000) });
+    const segmentRows = Math.max(this.batchSize, Math.floor((this.opts.segmentRows ?? 200_000) / this.batchSize) * this.batchSize);
+    return new OwnerSegments(this.bulk, this.opts.planDir, entry, [...ownerIds], segmentRows, this.opts.bulkQueryFrom ?? 200_000);
   }
 
   private writeOwnerFailures(sobject: string, rel: string, rows: { item: PlanRow; failure: RowFailure }[]): number {
@@ -702,51 +774,57 @@ class OwnershipRun {
     return total;
   }
 
-  /** Re-inserts the captured members of the parents that moved, where missing. Returns the members that failed for good. */
+  /**
+   * Re-inserts the captured members of the parents that moved, where missing (queried first,
+   * batch by batch, so a re-run never duplicates one). Returns the members that failed for good.
+   */
   private async restoreTeam(team: CapturedTeam): Promise<number> {
     const { spec } = team;
-    const parents = team.movedParents;
-    const candidates = team.candidates();
-    const existing = parents.length > 0 ? await existingMemberKeys(this.bulk, spec, parents, this.opts.idChunk ?? 500) : new Set<string>();
-    const missing = candidates.filter((m) => !existing.has(m.key));
-    this.progress({ kind: 'teams', sobject: spec.sobject, candidates: candidates.length, missing: missing.length });
     const rel = { success: this.files.success(spec.sobject), failure: this.files.failure(spec.sobject) };
-    let inserted = 0;
-    let failedForGood: { item: TeamMemberRow; failure: RowFailure }[] = [];
-    let queue = missing;
     const header = `${spec.insertColumns.join(',')}\n`;
-    for (let round = 1; round <= this.maxRetryRounds + 1 && queue.length > 0; round++) {
-      if (round > 1) await this.sleep(retryRoundDelay(round - 1, this.opts.retryBaseMs ?? 500, this.opts.retryMaxMs ?? 15_000));
-      const next: TeamMemberRow[] = [];
-      let lastRetry: { item: TeamMemberRow; failure: RowFailure }[] = [];
-      for (let i = 0; i < queue.length; i += this.batchSize) {
-        const outcome = await this.submit<TeamMemberRow>({
-          sobject: spec.sobject,
-          operation: 'insert',
-          header,
-          purpose: 'team',
-          round,
-          submissions: queue.slice(i, i + this.batchSize).map((m) => ({ item: m, key: m.key, line: csvLine(m.cells, true) })),
-          keyOfResult: (rec) => {
-            const parent = rec[spec.parentField];
-            const user = rec.UserId;
-            return parent && user && isSalesforceId(parent) && isSalesforceId(user) ? `${to18(parent)}|${to18(user)}` : '';
-          },
-          write: (jobId, outcome, createdIds) => {
-            const files: Record<string, number> = {};
-            const ok = outcome.succeeded.map((m) => csvLine([createdIds.get(m.key) ?? '', m.parentId, m.userId, jobId])).join('');
-            files[rel.success] = appendDurably(this.path(rel.success), ok);
-            return files;
-          }
-        });
-        inserted += outcome.succeeded.length;
-        failedForGood.push(...outcome.failed);
-        next.push(...outcome.retry.map((r) => r.item));
-        lastRetry = lastRetry.concat(outcome.retry);
-      }
-      queue = next;
-      if (round === this.maxRetryRounds + 1) failedForGood = failedForGood.concat(lastRetry);
+    let candidates = 0;
+    let existingCount = 0;
+    let inserted = 0;
+    const failedForGood: { item: TeamMemberRow; failure: RowFailure }[] = [];
+    let retry: { item: TeamMemberRow; failure: RowFailure }[] = [];
+    const send = async (members: TeamMemberRow[], round: number): Promise<void> => {
+      const outcome = await this.submit<TeamMemberRow>({
+        sobject: spec.sobject,
+        operation: 'insert',
+        header,
+        purpose: 'team',
+        round,
+        submissions: members.map((m) => ({ item: m, key: m.key, line: csvLine(m.cells, true) })),
+        keyOfResult: (rec) => {
+          const parent = rec[spec.parentField];
+          const user = rec.UserId;
+          return parent && user && isSalesforceId(parent) && isSalesforceId(user) ? `${to18(parent)}|${to18(user)}` : '';
+        },
+        write: (jobId, result, createdIds) => ({
+          [rel.success]: appendDurably(this.path(rel.success), result.succeeded.map((m) => csvLine([createdIds.get(m.key) ?? '', m.parentId, m.userId, jobId])).join(''))
+        })
+      });
+      inserted += outcome.succeeded.length;
+      failedForGood.push(...outcome.failed);
+      retry.push(...outcome.retry);
+    };
+
+    for await (const batch of team.movedMembers(this.batchSize)) {
+      const parents = [...new Set(batch.map((m) => m.parentId))];
+      const existing = await existingMemberKeys(this.bulk, spec, parents, this.opts.idChunk ?? 500);
+      const missing = batch.filter((m) => !existing.has(m.key));
+      candidates += batch.length;
+      existingCount += batch.length - missing.length;
+      this.progress({ kind: 'teams', sobject: spec.sobject, candidates: batch.length, missing: missing.length });
+      if (missing.length > 0) await send(missing, 1);
     }
+    for (let round = 2; round <= this.maxRetryRounds + 1 && retry.length > 0; round++) {
+      const queue = retry.map((r) => r.item);
+      retry = [];
+      await this.sleep(retryRoundDelay(round - 1, this.opts.retryBaseMs ?? 500, this.opts.retryMaxMs ?? 15_000));
+      for (let i = 0; i < queue.length; i += this.batchSize) await send(queue.slice(i, i + this.batchSize), round);
+    }
+    failedForGood.push(...retry);
     if (failedForGood.length > 0) {
       const text = failedForGood
         .map(({ item, failure }) => csvLine([item.parentId, item.userId, failure.code, failure.message, whatToDo(failure.code, spec.sobject), failure.jobId]))
@@ -757,8 +835,8 @@ class OwnershipRun {
       type: 'teams-restored',
       runId: this.runId,
       sobject: spec.sobject,
-      candidates: candidates.length,
-      existing: candidates.length - missing.length,
+      candidates,
+      existing: existingCount,
       inserted,
       failed: failedForGood.length
     });

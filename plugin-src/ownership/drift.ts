@@ -107,8 +107,8 @@ export async function readCurrentOwners(bulk: Bulk2, sobject: string, ids: reado
 /**
  * Reads the current owners of a plan object's records in one Bulk API 2.0 query by owner
  * (`WHERE OwnerId IN (<the plan's old and new owners>)`), keeping only the plan's ids: far
- * fewer requests than id chunks when a plan is large and has few owners (without `planIds`,
- * every record of those owners is kept: the caller checks that they are not many more). Records owned by
+ * fewer requests than id chunks when a plan is large and has few owners. `where` narrows it
+ * further (an extra `AND ...` built from validated ids only). Records owned by
  * anybody else are absent, which classifies them as drift (as they are).
  */
 export async function readCurrentOwnersByOwner(
@@ -116,13 +116,13 @@ export async function readCurrentOwnersByOwner(
   sobject: string,
   planIds: ReadonlySet<string> | undefined,
   ownerIds: readonly string[],
-  opts: { ownersPerQuery?: number; useBulk?: boolean } = {}
+  opts: { ownersPerQuery?: number; useBulk?: boolean; where?: string } = {}
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const ownersPerQuery = opts.ownersPerQuery ?? 300;
   for (let i = 0; i < ownerIds.length; i += ownersPerQuery) {
     const owners = ownerIds.slice(i, i + ownersPerQuery);
-    const soql = `SELECT Id, OwnerId FROM ${sobject} WHERE OwnerId IN ('${owners.join("','")}')`;
+    const soql = `SELECT Id, OwnerId FROM ${sobject} WHERE OwnerId IN ('${owners.join("','")}')${opts.where ?? ''}`;
     const records = opts.useBulk ? bulk.bulkQuery(soql) : (bulk.query(soql) as AsyncIterable<Record<string, string>>);
     for await (const r of records) {
       const id = r.Id && r.Id.length >= 15 ? to18(r.Id) : undefined;

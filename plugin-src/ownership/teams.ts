@@ -42,58 +42,75 @@ export interface TeamMemberRow {
   cells: string[];
 }
 
-/** The captured members of one team object and which of their parents moved in this run. */
+/**
+ * The captured members of one team object and which of their parents moved in this run. Only
+ * parent ids are held in memory; the members are streamed from the plan's CSV when restored.
+ */
 export class CapturedTeam {
   private readonly moved = new Set<string>();
 
   public constructor(
     public readonly spec: TeamSpec,
-    private readonly byParent: Map<string, TeamMemberRow[]>,
+    private readonly path: string,
+    private readonly parents: Set<string>,
     public readonly rows: number
   ) {}
 
   /** Notes that a parent now has the owner the run gives it (moved now or before). */
   public markMoved(parentId: string): void {
-    if (this.byParent.has(parentId)) this.moved.add(parentId);
+    if (this.parents.has(parentId)) this.moved.add(parentId);
   }
 
-  public get movedParents(): string[] {
-    return [...this.moved];
+  public get movedCount(): number {
+    return this.moved.size;
   }
 
-  /** The captured members of the parents that moved. */
-  public candidates(): TeamMemberRow[] {
-    const out: TeamMemberRow[] = [];
-    for (const parentId of this.moved) out.push(...(this.byParent.get(parentId) ?? []));
-    return out;
+  /** The captured members of the parents that moved, in batches (streamed from the plan). */
+  public async *movedMembers(batchSize: number): AsyncGenerator<TeamMemberRow[]> {
+    if (this.moved.size === 0) return;
+    let batch: TeamMemberRow[] = [];
+    for await (const member of readMembers(this.path, this.spec)) {
+      if (!this.moved.has(member.parentId)) continue;
+      batch.push(member);
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
   }
 }
 
-/** Reads the plan's captured team CSVs (only members of plan records: bounded by the teams' size). */
+async function* readMembers(path: string, spec: TeamSpec): AsyncGenerator<TeamMemberRow> {
+  const file = path.split(/[\\/]/).pop() ?? path;
+  for await (const { row, fields } of readCsvRows(path, { rejectFormulas: false })) {
+    const parent = fields[spec.parentField] ?? '';
+    const user = fields.UserId ?? '';
+    if (!isSalesforceId(parent) || !isSalesforceId(user)) {
+      throw new Error(`${file} row ${row}: ${spec.parentField} and UserId must be Salesforce ids. The plan directory was changed by hand or is damaged: re-run channel ownership plan.`);
+    }
+    yield {
+      key: `${to18(parent)}|${to18(user)}`,
+      parentId: to18(parent),
+      userId: to18(user),
+      cells: spec.insertColumns.map((c) => (c === spec.parentField ? to18(parent) : c === 'UserId' ? to18(user) : (fields[c] ?? '')))
+    };
+  }
+}
+
+/** Reads the plan's captured team CSVs (checking every row) and keeps the ids of the parents that have members. */
 export async function loadCapturedTeams(planDir: string, manifest: PlanManifest, join: (a: string, b: string) => string): Promise<CapturedTeam[]> {
   const teams: CapturedTeam[] = [];
   for (const entry of manifest.teams) {
     const spec = TEAM_SPECS[entry.sobject];
-    const byParent = new Map<string, TeamMemberRow[]>();
+    const path = join(planDir, entry.file);
+    const parents = new Set<string>();
     let rows = 0;
-    for await (const { row, fields } of readCsvRows(join(planDir, entry.file), { rejectFormulas: false })) {
-      const parent = fields[spec.parentField] ?? '';
-      const user = fields.UserId ?? '';
-      if (!isSalesforceId(parent) || !isSalesforceId(user)) {
-        throw new Error(`${entry.file} row ${row}: ${spec.parentField} and UserId must be Salesforce ids. The plan directory was changed by hand or is damaged: re-run channel ownership plan.`);
-      }
-      const member: TeamMemberRow = {
-        key: `${to18(parent)}|${to18(user)}`,
-        parentId: to18(parent),
-        userId: to18(user),
-        cells: spec.insertColumns.map((c) => (c === spec.parentField ? to18(parent) : c === 'UserId' ? to18(user) : (fields[c] ?? '')))
-      };
-      const list = byParent.get(member.parentId) ?? [];
-      list.push(member);
-      byParent.set(member.parentId, list);
+    for await (const member of readMembers(path, spec)) {
+      parents.add(member.parentId);
       rows++;
     }
-    teams.push(new CapturedTeam(spec, byParent, rows));
+    teams.push(new CapturedTeam(spec, path, parents, rows));
   }
   return teams;
 }

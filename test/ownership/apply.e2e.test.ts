@@ -167,12 +167,13 @@ describe('channel ownership apply (end to end)', () => {
       // and an org that answers UNABLE_TO_LOCK_ROW on 5% of rows and 503 REQUEST_LIMIT_EXCEEDED on 2% of requests
       org.faults.set({ lockRowRate: 0.05, requestLimitRate: 0.02, seed: 7 });
 
-      // When the plan is applied (owners read with one Bulk query by owner, as for large plans)
+      // When the plan is applied (owners read by owner in Bulk queries of 50-row segments, as for large plans)
       const result = await applyPlan(await org.connection(), {
         planDir: dir,
         batchSize: 25,
         bulkOwnerCheckFrom: 1,
         bulkQueryFrom: 1,
+        segmentRows: 50,
         retryBaseMs: 20,
         bulk: { retry: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 50 } }
       });
