@@ -6,7 +6,10 @@
 //
 // Everything runs against a throw-away local org and a throw-away sf auth store; nothing on
 // this machine outside a temporary directory is touched.
-//   node scripts/demo.mjs [--keep]   (--keep: leave the org running at the end, to explore)
+//   node scripts/demo.mjs [--deploy-first] [--keep]
+//     --deploy-first: start the org with only the standard objects and deploy Channel Ops with the
+//                     stock sf CLI first, as an admin would (login, deploy, assign permission set)
+//     --keep:         leave the org running at the end, to explore
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,9 +20,11 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const node = process.execPath;
 const keep = process.argv.includes('--keep');
+const deployFirst = process.argv.includes('--deploy-first');
+const sfCli = join(root, 'node_modules', '@salesforce', 'cli', 'bin', 'run.js');
 const work = mkdtempSync(join(tmpdir(), 'channel-ops-demo-'));
 const home = join(work, 'home');
-const env = { ...process.env, HOME: home, SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true' };
+const env = { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}`, HOME: home, SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true' };
 const alias = 'channel-ops-demo';
 const bob = 'rep.bob@channel-ops.local';
 const alice = 'kam.alice@channel-ops.local';
@@ -30,17 +35,27 @@ function step(title, explain) {
   if (explain) console.log(explain);
 }
 
-function plugin(args, { allowFailure = false } = {}) {
-  console.log(bold(`$ sf ${args.join(' ')}`));
+function plugin(args, opts = {}) {
+  return run(join(root, 'bin', 'run.js'), args, opts);
+}
+
+/** The stock sf CLI (the project's devDependency), for the admin's steps. */
+function sf(args, opts = {}) {
+  return run(sfCli, args, opts);
+}
+
+function run(script, args, { allowFailure = false, extraEnv = {}, shown = args } = {}) {
+  console.log(bold(`$ sf ${shown.join(' ')}`));
   return new Promise((resolve, reject) => {
-    const child = spawn(node, [join(root, 'bin', 'run.js'), ...args], { cwd: work, env, stdio: 'inherit' });
+    const child = spawn(node, [script, ...args], { cwd: root, env: { ...env, ...extraEnv }, stdio: 'inherit' });
     child.on('error', reject);
     child.on('close', (code) => (code === 0 || allowFailure ? resolve(code) : reject(new Error(`sf ${args.join(' ')} exited with ${code}`))));
   });
 }
 
 async function startOrg() {
-  const org = spawn(node, [join(root, 'lib', 'local-org', 'cli.js'), '--port', '0', '--seed', 'demo', '--alias', alias], {
+  const args = deployFirst ? ['--port', '0', '--schema', 'standard'] : ['--port', '0', '--seed', 'demo', '--alias', alias];
+  const org = spawn(node, [join(root, 'lib', 'local-org', 'cli.js'), ...args], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe']
@@ -54,17 +69,40 @@ async function startOrg() {
   return { org, info: JSON.parse(line) };
 }
 
+async function deployAsAnAdmin(info) {
+  step(
+    '0. Deploy Channel Ops, as an admin would',
+    'The org starts with only the standard objects. The stock sf CLI logs in, deploys force-app\n' +
+      '(objects, fields, validation rules, permission sets, components, record pages) and assigns\n' +
+      'the admin permission set; then the demo data is loaded into the new schema.'
+  );
+  await sf(['org', 'login', 'access-token', '--instance-url', info.instanceUrl, '--alias', alias, '--no-prompt'], {
+    extraEnv: { SF_ACCESS_TOKEN: info.accessToken }
+  });
+  await sf(['project', 'deploy', 'start', '--source-dir', 'force-app', '--target-org', alias]);
+  await sf(['org', 'assign', 'permset', '--name', 'Channel_Ops_Admin', '--target-org', alias]);
+  const seeded = await fetch(`${info.instanceUrl}/__local/seed`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${info.accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ scenario: 'demo' })
+  });
+  if (!seeded.ok) throw new Error(`seeding the demo data failed: ${await seeded.text()}`);
+  const { counts } = await seeded.json();
+  console.log(`Demo data loaded: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}.`);
+}
+
 const { org, info } = await startOrg();
 let failed = false;
 try {
   step(
     'The local org',
-    `A local double of the Salesforce APIs, seeded with a demo book of business, is running at\n${info.instanceUrl}\n` +
-      `and registered in the sf auth store as "${alias}" (org ${info.orgId}, user ${info.username}).\n` +
+    `A local double of the Salesforce APIs, ${deployFirst ? 'with only the standard objects' : 'seeded with a demo book of business'}, is running at\n${info.instanceUrl}\n` +
+      (deployFirst ? `(org ${info.orgId}, user ${info.username}).\n` : `and registered in the sf auth store as "${alias}" (org ${info.orgId}, user ${info.username}).\n`) +
       'Commands are shown as you would type them with the plugin linked into the sf CLI; here they run\n' +
       'through ./bin/run.js, which needs no sf CLI.'
   );
 
+  if (deployFirst) await deployAsAnAdmin(info);
   const plan = join(work, 'bob-leaves');
   step(
     '1. Plan the territory change (writes nothing to the org)',

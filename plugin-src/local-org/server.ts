@@ -208,6 +208,21 @@ export async function startLocalOrg(opts: LocalOrgOptions = {}): Promise<LocalOr
       }
       return json(200, faults.current);
     }
+    if (request.path === '/__local/seed' && request.method === 'POST') {
+      // Seeding after start: an org started with only the standard objects gets its data once a
+      // deploy (e.g. `sf project deploy start`) has brought the Channel Ops schema in.
+      const body = (await request.json().catch(() => ({}))) as { scenario?: unknown };
+      if (typeof body.scenario !== 'string' || body.scenario.length === 0) {
+        return errorReply(400, 'INVALID_SEED', 'Send {"scenario": "demo" | "scale:N" | "<scenario JSON>"}.');
+      }
+      try {
+        const summary = seed(db, body.scenario, log);
+        log(`seeded scenario ${body.scenario} in ${summary.durationMs} ms: ${JSON.stringify(summary.counts)}`);
+        return json(200, { scenario: body.scenario, counts: summary.counts, durationMs: summary.durationMs });
+      } catch (e) {
+        return errorReply(400, 'INVALID_SEED', (e as Error).message);
+      }
+    }
     return errorReply(404, 'NOT_FOUND', 'The requested resource does not exist');
   };
 
