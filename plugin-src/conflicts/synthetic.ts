@@ -181,13 +181,15 @@ export function generateSynthetic(options: SyntheticOptions): SyntheticData {
   // a brand is rejected when it or any one-letter deletion of it was seen (small data sets).
   const usedBrands = new Set<string>();
   const deletions = (key: string): string[] => [key, ...Array.from({ length: key.length }, (_, i) => key.slice(0, i) + key.slice(i + 1))];
-  const strictBrands = options.customers <= 50_000;
+  // Large data sets (benchmarks) skip that check but draw from a name space that grows with
+  // them (longer brands, surname pairs), so same-name companies stay as rare at 1M as at 100k.
+  const strictBrands = options.customers <= 20_000;
   const brand = (): string => {
     for (let attempt = 0; ; attempt++) {
-      const parts = rng.int(2, attempt > 50 ? 4 : 3);
+      const parts = strictBrands ? rng.int(2, attempt > 50 ? 4 : 3) : rng.int(3, 4);
       let b = '';
       for (let i = 0; i < parts; i++) b += rng.pick(SYLLABLES);
-      if (rng.chance(0.1)) b = rng.pick(SURNAMES);
+      if (rng.chance(0.1)) b = strictBrands ? rng.pick(SURNAMES) : `${rng.pick(SURNAMES)} ${rng.pick(SURNAMES)} ${capitalise(rng.pick(SYLLABLES))}`;
       else b = capitalise(b);
       const key = slug(b);
       if (key.length < 4) continue;
