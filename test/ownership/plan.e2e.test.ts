@@ -133,9 +133,11 @@ describe('channel ownership plan (end to end)', () => {
     const before = owners();
     const run = await runPlan([...args(), '--output-dir', dir, '--json']);
     expect(run.code).not.toBe(0);
-    const out = JSON.parse(run.stdout) as { status: number; message: string; actions?: string[] };
+    const out = JSON.parse(run.stdout) as { status: number; message: string; actions?: string[]; data?: { issues: Array<{ row?: number | null; code: string }> } };
     expect(out.status).not.toBe(0);
     for (const m of messages) expect(out.message).toMatch(m);
+    // the problems also come as data, one per problem, for scripts
+    expect(out.data?.issues).toHaveLength(messages.length);
     expect(out.actions?.length).toBeGreaterThan(0);
     expect(existsSync(dir)).toBe(false);
     expect(readdirSync(work).filter((f) => f.startsWith('.'))).toEqual([]);
