@@ -11,7 +11,7 @@
  *        and its peak RSS
  *   (c)  `sf data update bulk` of the same CSV (stock CLI, node_modules, polls every 5 s), whole process
  *
- * Usage: npm run build && node_modules/.bin/node scripts/bench-ownership-apply.mjs [N] [--skip-sf]
+ * Usage: npm run build && node_modules/.bin/node scripts/bench-ownership-apply.mjs [N] [--skip-sf] [--quick]
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -26,6 +26,8 @@ const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 const SF = join(ROOT, 'node_modules', '@salesforce', 'cli', 'bin', 'run.js');
 const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 100_000);
 const skipSf = process.argv.includes('--skip-sf');
+// --quick: one round of (a) and (b') only, e.g. to read the apply process's peak RSS at 1M rows.
+const quick = process.argv.includes('--quick');
 const work = mkdtempSync(join(tmpdir(), 'bench-apply-'));
 const home = join(work, 'home');
 const env = { ...process.env, HOME: home, SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true', SF_USE_PROGRESS_BAR: 'false' };
@@ -84,29 +86,32 @@ async function main() {
       figures.push({ label, ms });
       console.log(`${label.padEnd(58)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${extra}`);
     };
-    const rounds = 2;
+    const rounds = quick ? 1 : 2;
     for (let round = 1; round <= rounds; round++) {
       console.log(`-- round ${round}`);
       const a = await raw(toBob, undefined);
       record('(a)  jsforce loadAndWaitForResults, default 1 s poll', json(a.stdout).ms, `${json(a.stdout).ok} ok`);
       await reset();
-      const a2 = await raw(toBob, 100);
-      record('(a2) jsforce loadAndWaitForResults, 100 ms poll', json(a2.stdout).ms, `${json(a2.stdout).ok} ok`);
-      await reset();
-      const b = await run(NODE, [helper, 'engine', o.instanceUrl, o.accessToken, freshPlan(`plan-engine-${round}`)]);
-      if (b.code !== 0) throw new Error(b.stderr);
-      record('(b)  our apply engine, in one process', json(b.stdout).ms, json(b.stdout).status);
-      await reset();
+      if (!quick) {
+        const a2 = await raw(toBob, 100);
+        record('(a2) jsforce loadAndWaitForResults, 100 ms poll', json(a2.stdout).ms, `${json(a2.stdout).ok} ok`);
+        await reset();
+        const b = await run(NODE, [helper, 'engine', o.instanceUrl, o.accessToken, freshPlan(`plan-engine-${round}`)]);
+        if (b.code !== 0) throw new Error(b.stderr);
+        record('(b)  our apply engine, in one process', json(b.stdout).ms, json(b.stdout).status);
+        await reset();
+      }
       const b2 = await run(NODE, ['bin/run.js', 'channel', 'ownership', 'apply', '--plan', freshPlan(`plan-cli-${round}`), '--target-org', 'bench', '--json'], { measureRss: true });
       record("(b') channel ownership apply, whole process", b2.ms, `exit ${b2.code}, peak RSS ${b2.rssMb?.toFixed(0)} MB`);
       await reset();
-      if (!skipSf && existsSync(SF)) {
+      if (!skipSf && !quick && existsSync(SF)) {
         const c = await run(NODE, [SF, 'data', 'update', 'bulk', '--sobject', 'Account', '--file', toBob, '--wait', '30', '--target-org', 'bench', '--json']);
         record('(c)  sf data update bulk, whole process (5 s poll)', c.ms, `exit ${c.code}`);
         if (c.code !== 0) console.log(`     sf said: ${(c.stdout || c.stderr).replace(/\s+/g, ' ').slice(0, 400)}`);
         await reset();
       }
     }
+    if (quick) return;
     const best = (prefix) => Math.min(...figures.filter((f) => f.label.startsWith(prefix)).map((f) => f.ms));
     console.log('-- best of rounds');
     console.log(`(b) / (a)  = ${(best('(b) ') / best('(a) ')).toFixed(2)}   (target <= 1.10)`);

@@ -161,19 +161,42 @@ export function readPlan(planDir: string): PlanManifest {
 const PLAIN_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 const PLAN_HEADER_LINE = 'Id,OldOwnerId,NewOwnerId,AccountId';
 
+/** Checked ids, so the few owner ids (and an account's repeated id) of a plan are checked once. */
+const checkedIds = new Map<string, string>();
+
+/** The 18-character form of a plan cell, or undefined when it is not a Salesforce id. */
+function planId(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const known = checkedIds.get(value);
+  if (known !== undefined) return known;
+  if (!PLAIN_ID.test(value)) return undefined;
+  const id18 = to18(value.slice(0, 15));
+  if (value.length === 18 && id18 !== value) return undefined;
+  return id18;
+}
+
+function remember(value: string, id18: string): void {
+  if (checkedIds.size >= 10_000) checkedIds.clear();
+  checkedIds.set(value, id18);
+}
+
 function planRowFrom(entry: PlanObjectEntry, row: number, Id: string | undefined, OldOwnerId: string | undefined, NewOwnerId: string | undefined, AccountId: string | undefined): PlanRow {
-  for (const [name, value] of [['Id', Id], ['OldOwnerId', OldOwnerId], ['NewOwnerId', NewOwnerId]] as const) {
-    if (!value || !PLAIN_ID.test(value) || (value.length === 18 && to18(value.slice(0, 15)) !== value)) {
+  const id = planId(Id);
+  const oldOwner = planId(OldOwnerId);
+  const newOwner = planId(NewOwnerId);
+  for (const [name, value, checked] of [['Id', Id, id], ['OldOwnerId', OldOwnerId, oldOwner], ['NewOwnerId', NewOwnerId, newOwner]] as const) {
+    if (checked === undefined) {
       throw new PlanError(`${entry.file} row ${row}: ${name} "${value ?? ''}" is not a Salesforce id. The plan was changed by hand or is damaged: re-run channel ownership plan.`, 'PlanInvalid');
     }
   }
-  const acc = AccountId && PLAIN_ID.test(AccountId) ? AccountId : '';
-  return {
-    Id: Id!.length === 18 ? Id! : to18(Id!),
-    OldOwnerId: OldOwnerId!.length === 18 ? OldOwnerId! : to18(OldOwnerId!),
-    NewOwnerId: NewOwnerId!.length === 18 ? NewOwnerId! : to18(NewOwnerId!),
-    AccountId: acc.length === 15 ? to18(acc) : acc
-  };
+  remember(OldOwnerId!, oldOwner!);
+  remember(NewOwnerId!, newOwner!);
+  let account = '';
+  if (AccountId) {
+    account = AccountId === Id ? id! : (planId(AccountId) ?? '');
+    if (account && AccountId !== Id) remember(AccountId, account);
+  }
+  return { Id: id!, OldOwnerId: oldOwner!, NewOwnerId: newOwner!, AccountId: account };
 }
 
 /**
