@@ -3,7 +3,6 @@
  * accounts go to Alice (a KAM with room). The expected plan is worked out here from the org's
  * records, independently of the planner's queries.
  */
-import './plan-env.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -3,7 +3,6 @@
  * `npm run build`) against the local org, with a throw-away auth store. Asserts the exit code,
  * what is printed, the plan files — and that bad input leaves no plan directory behind.
  */
-import './plan-env.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

@@ -2,7 +2,6 @@
  * The ownership planner against the local org (in-process server, real HTTP, real SOQL), with an
  * exactly known fixture: what moves, what stays, what is refused and why.
  */
-import './plan-env.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
