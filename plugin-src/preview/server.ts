@@ -69,7 +69,7 @@ function bundleKey(forceAppDir: string): string {
   };
   walk(join(forceAppDir, 'main', 'default', 'lwc'));
   walk(runtimeDir());
-  hash.update(readFileSync(new URL('./build.js', import.meta.url)));
+  hash.update(readFileSync(fileURLToPath(new URL('../../plugin-src/preview/build.ts', import.meta.url))));
   for (const pkg of ['lwc', '@lwc/rollup-plugin', 'lightning-base-components']) {
     const manifest = join(NODE_MODULES, pkg, 'package.json');
     hash.update(pkg).update(existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version : 'missing');
@@ -169,10 +169,10 @@ function recordPageHtml(org: LocalOrg, page: RecordPage | undefined, def: Object
 </div>`;
   const note = page ? '' : `<div class="slds-notify slds-notify_alert slds-alert_warning" role="status">No Lightning record page in force-app places components on ${escapeHtml(def.name)}.</div>`;
   const body = `${header}${note}
-<main class="slds-grid slds-wrap slds-gutters_small slds-p-around_small">
+<main class="slds-p-around_small"><div class="slds-grid slds-wrap slds-gutters_small">
   <div class="slds-col slds-size_1-of-1 slds-large-size_8-of-12" data-region="main">${details(def, row)}</div>
-  <div class="slds-col slds-size_1-of-1 slds-large-size_4-of-12" data-region="sidebar" aria-label="Channel Ops"></div>
-</main>`;
+  <div class="slds-col slds-size_1-of-1 slds-large-size_4-of-12" data-region="sidebar"></div>
+</div></main>`;
   return pageShell(name, body, boot);
 }
 
@@ -186,11 +186,11 @@ function homeHtml(org: LocalOrg): string {
   const section = (title: string, items: string): string =>
     `<article class="slds-card"><div class="slds-card__header"><h2 class="slds-card__header-title">${title}</h2></div><div class="slds-card__body slds-card__body_inner"><ul class="slds-has-dividers_bottom-space">${items || '<li class="slds-item">None</li>'}</ul></div></article>`;
   const body = `<div class="slds-page-header"><h1 class="slds-page-header__title">Channel Ops preview</h1><p class="slds-text-body_small">Record pages of the local org ${escapeHtml(org.instanceUrl)}</p></div>
-<main class="slds-grid slds-wrap slds-gutters_small slds-p-around_small">
+<main class="slds-p-around_small"><div class="slds-grid slds-wrap slds-gutters_small">
 <div class="slds-col slds-size_1-of-1 slds-medium-size_1-of-3">${section('Key accounts', keyAccounts.map((r) => link('Account', r, `owner ${String((r.Owner as Row | null)?.Name ?? '')}`)).join(''))}</div>
 <div class="slds-col slds-size_1-of-1 slds-medium-size_1-of-3">${section('Partners', partners.map((r) => link('Account', r)).join(''))}</div>
 <div class="slds-col slds-size_1-of-1 slds-medium-size_1-of-3">${section('Deals in conflict', conflicted.map((r) => link('Opportunity', { Id: r.Opportunity__c, Name: (r.Opportunity__r as Row | null)?.Name }, String(r.Type__c))).join(''))}</div>
-</main>`;
+</div></main>`;
   return pageShell('Channel Ops preview', body);
 }
 

@@ -24,6 +24,11 @@ export default class InputField extends LightningElement {
         this._value = v;
     }
 
+    connectedCallback() {
+        // lets people and tests find a field by its API name, as data-field on the host
+        this.template.host.setAttribute('data-field', this.fieldName);
+    }
+
     @api
     configure(info, picklistValues) {
         this.info = info;
