@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { withLocalOrg, type TestOrg } from '../helpers/local-org.js';
 import { applyPlan, type OwnershipRunResult } from '../../plugin-src/ownership/apply.js';
 import { planStatus } from '../../plugin-src/ownership/status.js';
+import { SessionExpiredError } from '../../plugin-src/salesforce/bulk2.js';
 import { loadBook, owners, planAliceToBob, teamSnapshot, USERS, type Book } from './apply-fixtures.js';
 
 const ROOT = process.cwd();
@@ -394,6 +395,37 @@ describe('rows that fail for good (end to end)', () => {
       expect(again.objects[0]).toMatchObject({ succeeded: 6, failed: 0 });
       expect([...new Set(owners(org.db, 'Account', book.accounts).values())]).toEqual([USERS.bob]);
       expect(csvRows(join(dir, 'results', 'failures-Account.csv'))).toEqual([]);
+    } finally {
+      await org.close();
+    }
+  });
+
+  it('stops with a clear error when the session expires and cannot be refreshed; a re-run after logging in continues', async () => {
+    const org = await withLocalOrg();
+    try {
+      // Given a plan of 12 accounts and a session that expires after a few requests
+      const book = loadBook(org.db, 12);
+      const dir = planDir();
+      await planAliceToBob(org, dir, []);
+      const conn = await org.connection();
+      org.faults.set({ sessionExpiresAfter: 6 });
+
+      // When apply runs in jobs of 3 rows
+      const failure = applyPlan(conn, { planDir: dir, batchSize: 3, jobConcurrency: 1 });
+
+      // Then it stops with SessionExpiredError saying how to log in again, and releases the plan
+      await expect(failure).rejects.toBeInstanceOf(SessionExpiredError);
+      await expect(failure).rejects.toThrow(/expired and could not be refreshed.*Log in to the org again/s);
+      expect(existsSync(join(dir, 'apply.lock'))).toBe(false);
+
+      // When the session is good again and apply runs again
+      org.faults.set({});
+      const again = await applyPlan(await org.connection(), { planDir: dir, batchSize: 3 });
+
+      // Then every account has moved exactly once
+      expect(again.status).toBe('Succeeded');
+      expect([...new Set(owners(org.db, 'Account', book.accounts).values())]).toEqual([USERS.bob]);
+      expect(csvRows(join(dir, 'results', 'success-Account.csv')).map((r) => r[0]).sort()).toEqual([...book.accounts].sort());
     } finally {
       await org.close();
     }
