@@ -677,7 +677,7 @@ export async function buildPlan(ctx: PlanContext, request: PlanRequest): Promise
     writers = new PlanWriters(workDir, sobjects, capturedTeams);
     const kamIn = new Map<string, number>();
     const kamOut = new Map<string, number>();
-    const kamRows = new Map<string, { rows: number[]; count: number }>();
+    const kamRows = new Map<string, { rows: number[]; accounts: string[]; count: number }>();
     let noOpRows = 0;
     let planned = 0;
     const accountSelect = ['Id', 'OwnerId', ...(kamAware ? ['Key_Account__c'] : [])].join(', ');
@@ -723,9 +723,10 @@ export async function buildPlan(ctx: PlanContext, request: PlanRequest): Promise
           }
           kamIn.set(user.Id, (kamIn.get(user.Id) ?? 0) + 1);
           kamOut.set(account.OwnerId, (kamOut.get(account.OwnerId) ?? 0) + 1);
-          const kr = kamRows.get(user.Id) ?? { rows: [], count: 0 };
+          const kr = kamRows.get(user.Id) ?? { rows: [], accounts: [], count: 0 };
           kr.count++;
           if (rowRef && kr.rows.length < MAX_ROWS_NAMED) kr.rows.push(rowRef);
+          if (kr.accounts.length < MAX_ROWS_NAMED) kr.accounts.push(r.accountId);
           kamRows.set(user.Id, kr);
         }
         moves.push({ accountId: r.accountId, row: rowRef, oldOwnerId: account.OwnerId, newOwnerId: user.Id });
@@ -880,7 +881,7 @@ export async function buildPlan(ctx: PlanContext, request: PlanRequest): Promise
             code: 'OVER_CAPACITY',
             message:
               `${kr.rows.length ? `${rowsText(kr.rows, kr.count)}` : ownerField}: ${userLabel(u)} may own ${capacity} key account(s) (KAM_Capacity__c) but would own ${after} ` +
-              `(${now_} now + ${into} moved in − ${out} moved out). ${allowOverCapacity ? 'Planned anyway (--allow-over-capacity).' : 'Give some to another KAM, raise the capacity, or pass --allow-over-capacity.'}`
+              `(${now_} now + ${into} moved in − ${out} moved out)${kr.rows.length ? '' : `; key accounts moved in: ${kr.accounts.join(', ')}${kr.count > kr.accounts.length ? ` and ${kr.count - kr.accounts.length} more` : ''}`}. ${allowOverCapacity ? 'Planned anyway (--allow-over-capacity).' : 'Give some to another KAM, raise the capacity, or pass --allow-over-capacity.'}`
           };
           if (allowOverCapacity) issues.warning(issue);
           else issues.error(issue);

@@ -79,7 +79,13 @@ describe('channel ownership plan on the demo org', () => {
     const dir = join(work, 'bob-to-sofia');
     const run = await runPlan(['--from-user', DEMO_TERRITORY_MOVE.fromUser, '--to-user', DEMO_USERS.sofia, '--output-dir', dir]);
     expect(run.code).toBe(1);
-    expect((JSON.parse(run.stdout) as { message: string }).message).toMatch(/kam.sofia@channel-ops.local .* may own 3 key account\(s\)/);
+    const message = (JSON.parse(run.stdout) as { message: string }).message;
+    expect(message).toMatch(/kam.sofia@channel-ops.local .* may own 3 key account\(s\)/);
+    // and it names the key accounts Bob would hand over
+    const bob = userId(DEMO_TERRITORY_MOVE.fromUser);
+    const bobsKeyAccounts = org.db.query('SELECT Id, OwnerId, Key_Account__c FROM Account').records.filter((a) => a.OwnerId === bob && a.Key_Account__c === true);
+    expect(bobsKeyAccounts.length).toBeGreaterThan(0);
+    for (const a of bobsKeyAccounts) expect(message).toContain(String(a.Id));
     expect(existsSync(dir)).toBe(false);
   });
 });
