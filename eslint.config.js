@@ -15,6 +15,8 @@ export default [
     }
   },
   ...lwcEslint.configs.recommended.map((c) => ({ ...c, files: ['force-app/**/lwc/**/*.js'] })),
+  // the preview runtime: the lightning/* modules Lightning Experience provides, as LWC modules
+  ...lwcEslint.configs.recommended.map((c) => ({ ...c, files: ['plugin-src/preview/runtime/**/*.js'] })),
   {
     files: ['force-app/**/lwc/**/__tests__/**/*.js'],
     languageOptions: { globals: { ...globals.jest, ...globals.node } },

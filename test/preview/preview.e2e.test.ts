@@ -23,7 +23,6 @@ const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
-  // eslint-disable-next-line no-console
   console.warn(`SKIPPED test/preview/preview.e2e.test.ts: no Chromium at ${CHROMIUM} (install it with: apt-get install -y chromium)`);
 }
 const suite = haveChromium ? describe : describe.skip;

@@ -28,6 +28,8 @@ window.addEventListener(
 const boot = window.__CHANNEL_OPS_PREVIEW__ || {};
 for (const instance of boot.components || []) {
     const ctor = COMPONENTS[instance.name];
+    // the shell owns the page (it is not a component): it finds the regions the server rendered
+    // eslint-disable-next-line @lwc/lwc/no-document-query
     const region = document.querySelector(`[data-region="${instance.region}"]`);
     if (!ctor || !region) continue;
     const element = createElement(`c-${kebab(instance.name)}`, { is: ctor });

@@ -20,10 +20,11 @@ export async function apiFetch(path, { method = 'GET', body } = {}) {
     let parsed = null;
     try {
         parsed = text ? JSON.parse(text) : null;
-    } catch (e) {
+    } catch {
         parsed = { message: text };
     }
     if (!response.ok) {
+        // LDS rejects with a plain FetchResponse-shaped object, not an Error; reduceErrors reads its body
         // eslint-disable-next-line no-throw-literal
         throw { status: response.status, statusText: response.statusText, ok: false, body: parsed, headers: {} };
     }
