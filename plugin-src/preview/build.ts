@@ -4,7 +4,8 @@
  * modules Lightning Experience provides), compiled by the LWC compiler through rollup.
  */
 import { readdirSync, existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { rollup, type Plugin } from 'rollup';
 import lwc from '@lwc/rollup-plugin';
@@ -75,7 +76,8 @@ function iconSubset(lbcDir: string, sources: string[]): Plugin {
   };
 }
 
-const LBC_DIR = fileURLToPath(new URL('../../node_modules/lightning-base-components', import.meta.url));
+const NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
+const LBC_DIR = join(NODE_MODULES, 'lightning-base-components');
 
 const camel = (s: string): string => s.replace(/[^A-Za-z0-9]/g, '_');
 
@@ -130,6 +132,29 @@ function constants(): Plugin {
   };
 }
 
+/**
+ * The LWC runtime of the same release as the compiler: `lwc` (engine-dom), synthetic shadow
+ * and the wire service come from the `lwc` package's own dependencies, like @lwc/rollup-plugin's
+ * compiler; an older copy elsewhere in node_modules (sfdx-lwc-jest's) is never picked up.
+ */
+function lwcRuntime(): Plugin {
+  const lwcDir = join(NODE_MODULES, 'lwc');
+  const fromLwc = createRequire(join(lwcDir, 'package.json'));
+  const version = (pkg: string): string => (JSON.parse(readFileSync(fromLwc.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
+  const pluginRequire = createRequire(join(NODE_MODULES, '@lwc', 'rollup-plugin', 'package.json'));
+  const compiler = (JSON.parse(readFileSync(pluginRequire.resolve('@lwc/compiler/package.json'), 'utf8')) as { version: string }).version;
+  const engine = version('@lwc/engine-dom');
+  if (compiler !== engine) throw new Error(`LWC compiler ${compiler} and engine ${engine} differ: install matching lwc and @lwc/rollup-plugin versions`);
+  const entry = (pkg: string): string => join(dirname(fromLwc.resolve(`${pkg}/package.json`)), 'dist', 'index.js');
+  const ids: Record<string, string> = {
+    lwc: entry('@lwc/engine-dom'),
+    '@lwc/engine-dom': entry('@lwc/engine-dom'),
+    '@lwc/synthetic-shadow': entry('@lwc/synthetic-shadow'),
+    '@lwc/wire-service': entry('@lwc/wire-service')
+  };
+  return { name: 'channel-ops-lwc-runtime', resolveId: (id) => ids[id] ?? null };
+}
+
 export interface BuildOptions {
   forceAppDir: string;
   /** Component bundles to include (default: every bundle with an html template). */
@@ -157,6 +182,7 @@ export async function buildPreviewBundle(opts: BuildOptions): Promise<PreviewBun
     input: join(runtime, 'shell.js'),
     plugins: [
       virtualEntry,
+      lwcRuntime(),
       iconSubset(LBC_DIR, [lwcDir, runtime, join(LBC_DIR, 'src', 'lightning')]),
       salesforceScopedModules(opts.labels ?? {}),
       constants(),
