@@ -159,17 +159,17 @@ function recordPageHtml(org: LocalOrg, page: RecordPage | undefined, def: Object
     customPermissions: {},
     components: visible.map((c) => ({ name: c.name, region: c.region === 'main' ? 'main' : 'sidebar', properties: c.properties }))
   };
-  const header = `<div class="preview-header slds-page-header slds-page-header_record-home">
+  const header = `<header class="preview-header slds-page-header slds-page-header_record-home">
   <div class="slds-page-header__row"><div class="slds-page-header__col-title"><div class="slds-media">
     <div class="slds-media__figure">${icon(ICONS[def.name] ?? 'standard:record')}</div>
     <div class="slds-media__body"><div class="slds-page-header__name"><div class="slds-page-header__name-title">
       <h1><span>${escapeHtml(def.label)}</span><span class="slds-page-header__title slds-truncate record-name" title="${escapeHtml(name)}">${escapeHtml(name)}</span></h1>
     </div></div></div>
   </div></div></div>
-</div>`;
-  const note = page ? '' : `<div class="slds-notify slds-notify_alert slds-alert_warning" role="status">No Lightning record page in force-app places components on ${escapeHtml(def.name)}.</div>`;
-  const body = `${header}${note}
-<main class="slds-p-around_small"><div class="slds-grid slds-wrap slds-gutters_small">
+</header>`;
+  const note = page ? '' : `<div class="slds-m-bottom_small slds-notify slds-notify_alert slds-alert_warning" role="status">No Lightning record page in force-app places components on ${escapeHtml(def.name)}.</div>`;
+  const body = `${header}
+<main class="slds-p-around_small">${note}<div class="slds-grid slds-wrap slds-gutters_small">
   <div class="slds-col slds-size_1-of-1 slds-large-size_8-of-12" data-region="main">${details(def, row)}</div>
   <div class="slds-col slds-size_1-of-1 slds-large-size_4-of-12" data-region="sidebar"></div>
 </div></main>`;
@@ -185,7 +185,7 @@ function homeHtml(org: LocalOrg): string {
   const conflicted = q("SELECT Opportunity__c, Opportunity__r.Name, Type__c FROM Channel_Conflict__c WHERE Status__c = 'Open' ORDER BY Opportunity__r.Name LIMIT 10");
   const section = (title: string, items: string): string =>
     `<article class="slds-card"><div class="slds-card__header"><h2 class="slds-card__header-title">${title}</h2></div><div class="slds-card__body slds-card__body_inner"><ul class="slds-has-dividers_bottom-space">${items || '<li class="slds-item">None</li>'}</ul></div></article>`;
-  const body = `<div class="slds-page-header"><h1 class="slds-page-header__title">Channel Ops preview</h1><p class="slds-text-body_small">Record pages of the local org ${escapeHtml(org.instanceUrl)}</p></div>
+  const body = `<header class="slds-page-header"><h1 class="slds-page-header__title">Channel Ops preview</h1><p class="slds-text-body_small">Record pages of the local org ${escapeHtml(org.instanceUrl)}</p></header>
 <main class="slds-p-around_small"><div class="slds-grid slds-wrap slds-gutters_small">
 <div class="slds-col slds-size_1-of-1 slds-medium-size_1-of-3">${section('Key accounts', keyAccounts.map((r) => link('Account', r, `owner ${String((r.Owner as Row | null)?.Name ?? '')}`)).join(''))}</div>
 <div class="slds-col slds-size_1-of-1 slds-medium-size_1-of-3">${section('Partners', partners.map((r) => link('Account', r)).join(''))}</div>
