@@ -337,6 +337,8 @@ class OwnerSegments {
   private ids = new Set<string>();
   private owners = new Map<string, string>();
   private readonly whole: boolean;
+  /** The next segment, read while the current one's jobs run (the org reads while the client sends). */
+  private next: Promise<{ ids: Set<string>; owners: Map<string, string> } | undefined> | undefined;
 
   public constructor(
     private readonly bulk: Bulk2,
@@ -353,24 +355,31 @@ class OwnerSegments {
   /** The owners of a window's records (windows come in plan order, each inside one segment). */
   public async ownersFor(window: PlanRow[]): Promise<Map<string, string>> {
     while (!this.ids.has(window[0].Id)) {
-      if (!(await this.loadNext())) break;
+      const segment = await (this.next ?? this.load());
+      this.next = undefined;
+      if (!segment) break;
+      this.ids = segment.ids;
+      this.owners = segment.owners;
+      if (!this.whole) {
+        this.next = this.load();
+        this.next.catch(() => undefined); // surfaced when awaited
+      }
     }
     return this.owners;
   }
 
-  private async loadNext(): Promise<boolean> {
+  private async load(): Promise<{ ids: Set<string>; owners: Map<string, string> } | undefined> {
     const next = await this.reader.next();
-    this.ids = new Set();
-    this.owners = new Map();
-    if (next.done) return false;
+    if (next.done) return undefined;
     const rows = next.value;
-    for (const r of rows) this.ids.add(r.Id);
+    const ids = new Set<string>();
+    for (const r of rows) ids.add(r.Id);
     const keyField = this.entry.sobject === 'Account' ? 'Id' : 'AccountId';
     const key = (r: PlanRow): string => (keyField === 'Id' ? r.Id : r.AccountId);
     const ranged = !this.whole && rows.every((r) => key(r) !== '');
     const range = ranged ? ` AND ${keyField} >= '${key(rows[0])}' AND ${keyField} <= '${key(rows[rows.length - 1])}'` : '';
-    this.owners = await readCurrentOwnersByOwner(this.bulk, this.entry.sobject, this.ids, this.ownerIds, { useBulk: rows.length > this.bulkQueryFrom, where: range });
-    return true;
+    const owners = await readCurrentOwnersByOwner(this.bulk, this.entry.sobject, ids, this.ownerIds, { useBulk: rows.length > this.bulkQueryFrom, where: range });
+    return { ids, owners };
   }
 }
 
