@@ -146,7 +146,7 @@ suite('preview: the components on record pages in Chromium', () => {
     await page.close();
   });
 
-  it('shows a change made through the API (SOQL side) on the next page load', async () => {
+  it('shows a change made through the API (SOQL side) on the next page load; links open the other record', async () => {
     const [conflict] = q("SELECT Id, Opportunity__c FROM Channel_Conflict__c WHERE Status__c = 'Open' ORDER BY Opportunity__c DESC LIMIT 1");
     const oppId = String(conflict.Opportunity__c);
     const before = preview.org.db.query(`SELECT COUNT() FROM Channel_Conflict__c WHERE Status__c = 'Open' AND (Opportunity__c = '${oppId}' OR Conflicting_Opportunity__c = '${oppId}' OR Account__c = '${oppId}')`).totalSize;
@@ -159,9 +159,20 @@ suite('preview: the components on record pages in Chromium', () => {
     const page = await open(`/lightning/r/Opportunity/${oppId}/view`);
     await expectCount(page.locator('c-channel-conflicts li.conflict'), before - 1);
     await page.close();
+
+    // lightning/navigation: on a deal with an open conflict, the link to the other party opens its record page
+    const [still] = q("SELECT Opportunity__c FROM Channel_Conflict__c WHERE Status__c = 'Open' ORDER BY Opportunity__c LIMIT 1");
+    const deal = await open(`/lightning/r/Opportunity/${String(still.Opportunity__c)}/view`);
+    const link = deal.locator('c-channel-conflicts a.other').first();
+    const name = await text(link);
+    expect(name).not.toBe('');
+    await Promise.all([deal.waitForURL((u) => !u.pathname.includes(String(still.Opportunity__c))), link.click()]);
+    await settle(deal);
+    expect(await text(deal.locator('h1 .record-name'))).toBe(name);
+    await deal.close();
   });
 
-  it('shows the MDF figures of the partner and highlights funds expiring within 30 days', async () => {
+  it('shows the MDF figures of the partner, highlights funds expiring within 30 days, and creates a request (validation errors shown)', async () => {
     const today = new Date().toISOString().slice(0, 10);
     const [budget] = q(
       "SELECT Id, Partner__c, Amount__c, Accrued_Amount__c, Approved_Total__c, Remaining__c FROM MDF_Budget__c WHERE Partner__r.Name = 'Bluewave Solutions Ltd' AND Period_Start__c <= TODAY AND Period_End__c >= TODAY"
@@ -195,7 +206,16 @@ suite('preview: the components on record pages in Chromium', () => {
     const form = card.locator('lightning-record-edit-form');
     await form.locator('lightning-input-field[data-field="Activity_Type__c"] lightning-combobox button, lightning-input-field[data-field="Activity_Type__c"] lightning-combobox input').first().click();
     await form.locator('lightning-input-field[data-field="Activity_Type__c"] lightning-base-combobox-item').first().click();
-    await form.locator('lightning-input-field[data-field="Amount_Requested__c"] input').fill('1200');
+    // the org's validation rule answers a negative amount; the form shows its message and saves nothing
+    await form.locator('lightning-input-field[data-field="Amount_Requested__c"] input').fill('-5');
+    await form.locator('lightning-button.save-button button').click();
+    await settle(page);
+    expect(await text(form.locator('lightning-messages'))).toContain('The amount requested must be more than zero.');
+    expect(preview.org.db.query(`SELECT COUNT() FROM MDF_Request__c WHERE Budget__c = '${String(budget.Id)}'`).totalSize).toBe(requests.length);
+    const amount = form.locator('lightning-input-field[data-field="Amount_Requested__c"] input');
+    await amount.fill('');
+    await amount.fill('1200');
+    expect(await form.locator('lightning-input-field[data-field="Amount_Requested__c"]').evaluate((el) => String((el as unknown as { value: unknown }).value))).toBe('1200');
     await form.locator('lightning-button.save-button button').click();
     expect(await text(page.locator('lightning-toast').first())).toContain('Fund request created');
     await settle(page);
