@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, createReadStream } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, createReadStream } from 'node:fs';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,8 @@ async function bundleFor(forceAppDir: string, cacheDir: string, log: (l: string)
   log('building the components (lwc compiler, base components)...');
   const built = await buildPreviewBundle({ forceAppDir });
   mkdirSync(cacheDir, { recursive: true });
+  // keep only the bundle of the current sources
+  for (const old of readdirSync(cacheDir)) if (/^bundle-.*\.js$/.test(old)) rmSync(join(cacheDir, old), { force: true });
   writeFileSync(file, built.code);
   log(`built ${built.components.join(', ')} in ${built.durationMs} ms`);
   return { code: built.code, buildMs: built.durationMs };
