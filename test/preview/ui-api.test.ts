@@ -88,6 +88,9 @@ describe('local org UI API', () => {
       expect(dan.data.uiapi.query.User.edges.map((e: Json) => e.node.Name.value)).toEqual(["Dan O'Connor"]);
       const injected = await graphql(`query u($n: String) { uiapi { query { User(where: { Name: { eq: $n } }) { totalCount } } } }`, { n: "x' OR Name != 'x" });
       expect(injected.data.uiapi.query.User.totalCount).toBe(0);
+      const literal = await graphql(`query b($l: String) { uiapi { query { MDF_Budget__c(where: { Period_Start__c: { lte: { literal: $l } } }) { totalCount } } } }`, { l: 'TODAY OR Name != null' });
+      expect(literal.data).toBeNull();
+      expect(literal.errors[0].message).toMatch(/Invalid date literal/);
     });
 
     it('answers unknown fields, bad syntax and mutations with GraphQL errors', async () => {

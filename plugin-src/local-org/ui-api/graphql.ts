@@ -115,9 +115,14 @@ function soqlLiteral(f: FieldDef, value: unknown, path: string[]): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'object' && !Array.isArray(value)) {
     const v = value as Json;
-    if (typeof v.literal === 'string') return v.literal.toUpperCase();
+    // date literals (TODAY, THIS_MONTH, ...) and ranges ({ last_n_days: 7 }): names only, never free text
+    if (typeof v.literal === 'string') {
+      if (!/^[A-Za-z_]+$/.test(v.literal)) throw new QueryError(`Invalid date literal for ${f.name}: ${v.literal}`, path);
+      return v.literal.toUpperCase();
+    }
     if (v.range && typeof v.range === 'object') {
       const [[k, n]] = Object.entries(v.range as Json);
+      if (!/^[A-Za-z_]+$/.test(k) || !Number.isInteger(Number(n))) throw new QueryError(`Invalid date range for ${f.name}`, path);
       return `${k.toUpperCase()}:${Number(n)}`;
     }
     if ('value' in v) return soqlLiteral(f, v.value, path);
