@@ -253,7 +253,9 @@ suite('preview: the components on record pages in Chromium', () => {
     const page = await open(`/lightning/r/Account/${String(account.Id)}/view`, { width: 375, height: 812 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    for (const tag of ['c-key-account-owner', 'c-channel-conflicts', 'c-mdf-budget']) {
+    // The MDF component is placed for partner accounts only (the flexipage's visibility rule)
+    expect(await page.locator('c-mdf-budget').count()).toBe(0);
+    for (const tag of ['c-key-account-owner', 'c-channel-conflicts']) {
       const box = await page.locator(tag).boundingBox();
       expect(box).not.toBeNull();
       expect(box!.x).toBeGreaterThanOrEqual(0);
@@ -264,5 +266,12 @@ suite('preview: the components on record pages in Chromium', () => {
     expect(button!.x + button!.width).toBeLessThanOrEqual(375);
     await page.locator('c-key-account-owner').screenshot({ path: join(SCREENSHOTS, 'phone-key-account-owner.png') });
     await page.close();
+    const [partner] = q("SELECT Id FROM Account WHERE Name = 'Bluewave Solutions Ltd'");
+    const partnerPage = await open(`/lightning/r/Account/${String(partner.Id)}/view`, { width: 375, height: 812 });
+    expect(await partnerPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    const mdf = await partnerPage.locator('c-mdf-budget').boundingBox();
+    expect(mdf).not.toBeNull();
+    expect(mdf!.x + mdf!.width).toBeLessThanOrEqual(375);
+    await partnerPage.close();
   });
 });

@@ -102,7 +102,7 @@ export default class KeyAccountOwner extends NavigationMixin(LightningElement) {
                         }
                     }
                     aggregate {
-                        Account(where: { Key_Account__c: { eq: true } }, groupBy: { OwnerId: { group: true } }) {
+                        Account(where: { Key_Account__c: { eq: true } }, groupBy: { OwnerId: { group: true } }, first: 2000) {
                             edges { node { aggregate { OwnerId { value } Id { count { value } } } } }
                         }
                     }
