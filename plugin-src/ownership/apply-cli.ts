@@ -3,6 +3,7 @@
  * the mapping of known failures to the commands' errors, and the summary rows.
  */
 import { SfError, type Messages } from '@salesforce/core';
+import type { SfCommand } from '@salesforce/sf-plugins-core';
 import { SalesforceApiError, SessionExpiredError } from '../salesforce/bulk2.js';
 import { PlanError, type ObjectOutcome, type OwnershipRunResult, type ProgressEvent } from './apply.js';
 import { PlanLockedError } from './lock.js';
@@ -79,4 +80,44 @@ export function totalFailed(result: OwnershipRunResult): number {
 
 export function totalDrifted(result: OwnershipRunResult): number {
   return result.objects.reduce((n, o) => n + o.drifted, 0);
+}
+
+/** What `apply` and `undo` need of their command: sf-plugins-core's output helpers. */
+export type RunCommandOutput = Pick<SfCommand<OwnershipRunResult>, 'progress' | 'table' | 'log' | 'warn' | 'logToStderr'>;
+
+/**
+ * The shared body of `channel ownership apply` and `undo`: progress per object, the summary
+ * table, drift and failure notices, and a non-zero exit code when any row failed.
+ */
+export async function runWithOutput(
+  cmd: RunCommandOutput,
+  messages: Messages<string>,
+  run: (onProgress: (e: ProgressEvent) => void) => Promise<OwnershipRunResult>
+): Promise<OwnershipRunResult> {
+  const render = progressRenderer(
+    {
+      start: (total, payload, options) => cmd.progress.start(total, payload, options),
+      update: (value, payload) => cmd.progress.update(value, payload),
+      finish: (payload) => cmd.progress.finish(payload),
+      info: (message) => cmd.log(message)
+    },
+    messages
+  );
+  let result: OwnershipRunResult;
+  try {
+    result = await run(render);
+  } catch (e) {
+    cmd.progress.stop();
+    throw toCommandError(e, messages);
+  }
+  cmd.table({ data: summaryRows(result.objects), columns: [...SUMMARY_COLUMNS] });
+  cmd.log(`Team members restored: ${result.teamMembersRestored}. Journal: ${result.files.journal}`);
+  const drifted = totalDrifted(result);
+  if (drifted > 0) cmd.warn(messages.getMessage('warning.drift', [drifted, result.files.drift]));
+  const failed = totalFailed(result);
+  if (failed > 0) {
+    process.exitCode = 1;
+    cmd.logToStderr(messages.getMessage('error.Partial', [failed, result.failureFiles.join(', ')]));
+  }
+  return result;
 }

@@ -1,7 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { applyPlan, type OwnershipRunResult } from '../../../ownership/apply.js';
-import { progressRenderer, summaryRows, SUMMARY_COLUMNS, toCommandError, totalDrifted, totalFailed } from '../../../ownership/apply-cli.js';
+import { runWithOutput } from '../../../ownership/apply-cli.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('channel-ops', 'channel.ownership.apply');
@@ -23,31 +23,8 @@ export default class OwnershipApply extends SfCommand<ApplyResult> {
   public async run(): Promise<ApplyResult> {
     const { flags } = await this.parse(OwnershipApply);
     const org = flags['target-org'];
-    const render = progressRenderer(
-      {
-        start: (total, payload, options) => this.progress.start(total, payload, options),
-        update: (value, payload) => this.progress.update(value, payload),
-        finish: (payload) => this.progress.finish(payload),
-        info: (message) => this.log(message)
-      },
-      messages
+    return runWithOutput(this, messages, (onProgress) =>
+      applyPlan(org.getConnection(), { planDir: flags.plan, batchSize: flags['batch-size'], orgId: org.getOrgId(), onProgress })
     );
-    let result: ApplyResult;
-    try {
-      result = await applyPlan(org.getConnection(), { planDir: flags.plan, batchSize: flags['batch-size'], orgId: org.getOrgId(), onProgress: render });
-    } catch (e) {
-      this.progress.stop();
-      throw toCommandError(e, messages);
-    }
-    this.table({ data: summaryRows(result.objects), columns: [...SUMMARY_COLUMNS] });
-    this.log(`Team members restored: ${result.teamMembersRestored}. Journal: ${result.files.journal}`);
-    const drifted = totalDrifted(result);
-    if (drifted > 0) this.warn(messages.getMessage('warning.drift', [drifted, result.files.drift]));
-    const failed = totalFailed(result);
-    if (failed > 0) {
-      process.exitCode = 1;
-      this.logToStderr(messages.getMessage('error.Partial', [failed, result.failureFiles.join(', ')]));
-    }
-    return result;
   }
 }

@@ -2,7 +2,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { OwnershipRunResult } from '../../../ownership/apply.js';
 import { undoPlan } from '../../../ownership/undo.js';
-import { progressRenderer, summaryRows, SUMMARY_COLUMNS, toCommandError, totalDrifted, totalFailed } from '../../../ownership/apply-cli.js';
+import { runWithOutput } from '../../../ownership/apply-cli.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('channel-ops', 'channel.ownership.undo');
@@ -24,31 +24,8 @@ export default class OwnershipUndo extends SfCommand<UndoResult> {
   public async run(): Promise<UndoResult> {
     const { flags } = await this.parse(OwnershipUndo);
     const org = flags['target-org'];
-    const render = progressRenderer(
-      {
-        start: (total, payload, options) => this.progress.start(total, payload, options),
-        update: (value, payload) => this.progress.update(value, payload),
-        finish: (payload) => this.progress.finish(payload),
-        info: (message) => this.log(message)
-      },
-      messages
+    return runWithOutput(this, messages, (onProgress) =>
+      undoPlan(org.getConnection(), { planDir: flags.plan, batchSize: flags['batch-size'], orgId: org.getOrgId(), onProgress })
     );
-    let result: UndoResult;
-    try {
-      result = await undoPlan(org.getConnection(), { planDir: flags.plan, batchSize: flags['batch-size'], orgId: org.getOrgId(), onProgress: render });
-    } catch (e) {
-      this.progress.stop();
-      throw toCommandError(e, messages);
-    }
-    this.table({ data: summaryRows(result.objects), columns: [...SUMMARY_COLUMNS] });
-    this.log(`Team members restored: ${result.teamMembersRestored}. Journal: ${result.files.journal}`);
-    const drifted = totalDrifted(result);
-    if (drifted > 0) this.warn(messages.getMessage('warning.drift', [drifted, result.files.drift]));
-    const failed = totalFailed(result);
-    if (failed > 0) {
-      process.exitCode = 1;
-      this.logToStderr(messages.getMessage('error.Partial', [failed, result.failureFiles.join(', ')]));
-    }
-    return result;
   }
 }
