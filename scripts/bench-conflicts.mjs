@@ -9,18 +9,69 @@
  * near-miss siblings) and open opportunities of which about N/10 are partner registrations,
  * plus line items. Two measurements:
  * - engine: matching of ALL N accounts + the rules (pure, in-process);
- * - scan: the real scan (dry run) against the local org started in this process: count
- *   queries, Bulk API 2.0 query jobs over HTTP for Opportunity/Account/OpportunityLineItem,
- *   zod checks, matching of the accounts that can take part, rules, existing conflicts.
- * Server and client share this process (and its 2 cores), so the scan figure is pessimistic.
+ * - scan: the real scan (dry run) in a child process, as the plugin runs, against the local
+ *   org served from this process: count queries, Bulk API 2.0 query jobs over HTTP for
+ *   Opportunity/Account/OpportunityLineItem, zod checks, matching of the accounts that can take
+ *   part, rules, existing conflicts; then `check` of 20 single deals. The org (the "Salesforce
+ *   side") shares the 2 cores, so wall times include its work; CPU seconds are the client's.
  */
 import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { AuthInfo, Connection } from '@salesforce/core';
 import { generateSynthetic } from '../lib/conflicts/synthetic.js';
 import { computeConflicts, scanConflicts } from '../lib/conflicts/scan.js';
 import { checkOpportunity } from '../lib/conflicts/check.js';
 import { startLocalOrg } from '../lib/local-org/server.js';
+
+/**
+ * Client mode: the plugin side of a scan in its own process (as `sf channel conflicts scan`
+ * runs), against an org given by instance URL and token; prints one JSON line.
+ */
+async function client() {
+  const { CLIENT_URL: url, CLIENT_TOKEN: token, CLIENT_AS_OF: asOf } = process.env;
+  const authInfo = await AuthInfo.create({ accessTokenOptions: { accessToken: token, instanceUrl: url, loginUrl: url } });
+  const conn = await Connection.create({ authInfo });
+  const stages = [];
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  let last = t0;
+  const scan = await scanConflicts(conn, {
+    asOf,
+    onStage: (s) => {
+      const now = performance.now();
+      stages.push(`${((now - last) / 1000).toFixed(1)}s→${s.split(' ').slice(0, 2).join(' ')}`);
+      last = now;
+    }
+  });
+  const scanS = +((performance.now() - t0) / 1000).toFixed(1);
+  const u = process.cpuUsage(c0);
+  const times = [];
+  const sample = scan.conflicts.filter((_, i) => i % Math.max(1, Math.floor(scan.conflicts.length / 20)) === 0).slice(0, 20);
+  for (const c of sample) {
+    const tc = performance.now();
+    await checkOpportunity(conn, c.opportunityId, asOf);
+    times.push(performance.now() - tc);
+  }
+  times.sort((x, y) => x - y);
+  console.log(
+    JSON.stringify({
+      scanS,
+      scanCpuS: +((u.user + u.system) / 1e6).toFixed(1),
+      scanMatchedAccounts: scan.matching.records,
+      scanComparisons: scan.matching.comparisons,
+      scanConflicts: scan.conflicts.length,
+      scanStages: stages.join(' | '),
+      clientPeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      checkMedianMs: Math.round(times[Math.floor(times.length / 2)] ?? 0),
+      checkMaxMs: Math.round(times[times.length - 1] ?? 0)
+    })
+  );
+}
+if (process.argv.includes('--client')) {
+  await client();
+  process.exit(0);
+}
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -64,37 +115,22 @@ for (const accountsWanted of sizes) {
       org.db.load('OpportunityLineItem', data.lineItems.map((l) => ({ ...l, TotalPrice: l.UnitPrice * l.Quantity })));
       org.db.recalculate();
       row.orgLoadS = +((performance.now() - tl) / 1000).toFixed(1);
-      const authInfo = await AuthInfo.create({ accessTokenOptions: { accessToken: org.accessToken, instanceUrl: org.instanceUrl, loginUrl: org.instanceUrl } });
-      const conn = await Connection.create({ authInfo });
-      const stages = [];
-      const ts = performance.now();
-      const cs = process.cpuUsage();
-      let last = ts;
-      const scan = await scanConflicts(conn, {
-        asOf: data.asOf,
-        onStage: (s) => {
-          const now = performance.now();
-          stages.push(`${((now - last) / 1000).toFixed(1)}s→${s.split(' ').slice(0, 2).join(' ')}`);
-          last = now;
-        }
+      // free what the generator made before the client runs: the org keeps its own copy
+      data.opportunities.length = 0;
+      data.lineItems.length = 0;
+      data.accounts.length = 0;
+      const { spawn } = await import('node:child_process');
+      const out = await new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ['--max-old-space-size=4096', fileURLToPath(import.meta.url), '--client'], {
+          env: { ...process.env, CLIENT_URL: org.instanceUrl, CLIENT_TOKEN: org.accessToken, CLIENT_AS_OF: data.asOf },
+          stdio: ['ignore', 'pipe', 'inherit']
+        });
+        let text = '';
+        child.stdout.on('data', (d) => (text += d));
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`client exited ${code}`))));
       });
-      row.scanS = +((performance.now() - ts) / 1000).toFixed(1);
-      row.scanCpuS = cpu(cs); // client and in-process org server together
-      row.scanMatchedAccounts = scan.matching.records;
-      row.scanConflicts = scan.conflicts.length;
-      row.scanStages = stages.join(' | ');
-      row.rssMbAfterScan = mb();
-      // `channel conflicts check` of single deals (what the rep's button does): median and worst of 20
-      const sample = scan.conflicts.filter((_, i) => i % Math.max(1, Math.floor(scan.conflicts.length / 20)) === 0).slice(0, 20);
-      const times = [];
-      for (const c of sample) {
-        const tc = performance.now();
-        await checkOpportunity(conn, c.opportunityId, data.asOf);
-        times.push(performance.now() - tc);
-      }
-      times.sort((x, y) => x - y);
-      row.checkMedianMs = Math.round(times[Math.floor(times.length / 2)] ?? 0);
-      row.checkMaxMs = Math.round(times[times.length - 1] ?? 0);
+      Object.assign(row, JSON.parse(out.trim().split('\n').pop()));
     } finally {
       await org.close();
     }

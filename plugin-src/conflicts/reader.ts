@@ -89,6 +89,28 @@ const QueryJobInfo = z.looseObject({ id: z.string(), state: z.string(), errorMes
 /** Rows per result page asked of a Bulk API 2.0 query job. */
 export const BULK_QUERY_PAGE = 50_000;
 
+/** HTTP statuses worth another try: the org is busy or a proxy hiccuped. */
+const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * One result page, tried again (up to 5 times, with backoff) when the connection drops
+ * (a kept-alive socket closed by the server while the previous page was parsed) or the org
+ * answers busy; result pages can be fetched again by their locator.
+ */
+async function fetchPage(url: string, token: string, jobId: string): Promise<{ res: Response; text: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(url, { headers: { Authorization: `Bearer ${token}`, Accept: 'text/csv' } });
+      const text = await res.text();
+      if (res.ok) return { res, text };
+      if (!RETRY_STATUSES.has(res.status) || attempt >= 5) throw new Error(`Bulk query job ${jobId}: results answered ${res.status}: ${text.slice(0, 300)}`);
+    } catch (e) {
+      if (attempt >= 5 || (e as Error).message.startsWith('Bulk query job')) throw e;
+    }
+    await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+  }
+}
+
 /**
  * A Bulk API 2.0 query job driven step by step: create, poll until JobComplete, then fetch the
  * result pages one at a time by Sforce-Locator (each page is a CSV with its own header row) and
@@ -110,9 +132,7 @@ export async function* bulkQuery(conn: Connection, soql: string, pollIntervalMs 
   let locator: string | null = null;
   for (;;) {
     const url: string = `${instance}${base}/${job.id}/results?maxRecords=${BULK_QUERY_PAGE}${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`;
-    const res: Response = await fetch(url, { headers: { Authorization: `Bearer ${conn.accessToken ?? ''}`, Accept: 'text/csv' } });
-    if (!res.ok) throw new Error(`Bulk query job ${job.id}: results answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-    const text = await res.text();
+    const { res, text } = await fetchPage(url, conn.accessToken ?? '', job.id);
     const rows = parseCsv(text, { columns: true, skip_empty_lines: true, bom: true }) as Record<string, string>[];
     for (const row of rows) yield row;
     const next: string | null = res.headers.get('sforce-locator');
