@@ -13,7 +13,7 @@ import { clusterCustomers } from './matching.js';
 import { customerProfile } from './normalize.js';
 import { ACCOUNT_FIELDS, LINE_ITEM_FIELDS, OPPORTUNITY_FIELDS, ScanAccount, ScanLineItem, ScanOpportunity } from './reader.js';
 import { detectConflicts, protectionStatus, type ProtectionStatus } from './rules.js';
-import { CONFLICT_OBJECT, KEY_FIELD, type ScanConflict } from './scan.js';
+import { CONFLICT_OBJECT, KEY_FIELD, toScanConflict, type ScanConflict } from './scan.js';
 
 export interface CheckResult {
   opportunityId: string;
@@ -119,19 +119,6 @@ export async function checkOpportunity(conn: Connection, opportunityId: string, 
       statuses.set(raw.Conflict_Key__c, raw.Status__c);
     }
   }
-  base.conflicts = keyed.map((c) => ({
-    type: c.type,
-    key: c.key,
-    accountId: c.accountId,
-    opportunityId: c.opportunityId,
-    conflictingOpportunityId: c.conflictingOpportunityId ?? null,
-    partnerId: c.partnerId ?? null,
-    productId: c.productId ?? null,
-    score: c.score,
-    severity: c.severity,
-    rule: c.rule,
-    reason: c.reason,
-    existingStatus: statuses.get(c.key) ?? null
-  }));
+  base.conflicts = keyed.map((c) => toScanConflict(c, statuses.get(c.key) ?? null));
   return base;
 }

@@ -35,6 +35,24 @@ export interface ScanConflict {
   existingStatus: string | null;
 }
 
+/** A detected conflict as the scan, the check and the sync job report it. */
+export function toScanConflict(c: DetectedConflict & { key: string }, existingStatus: string | null): ScanConflict {
+  return {
+    type: c.type,
+    key: c.key,
+    accountId: c.accountId,
+    opportunityId: c.opportunityId,
+    conflictingOpportunityId: c.conflictingOpportunityId ?? null,
+    partnerId: c.partnerId ?? null,
+    productId: c.productId ?? null,
+    score: c.score,
+    severity: c.severity,
+    rule: c.rule,
+    reason: c.reason,
+    existingStatus
+  };
+}
+
 export type ConflictCounts = Record<ConflictType, number> & { total: number };
 
 export interface WriteFailure {
@@ -243,20 +261,7 @@ export async function scanConflicts(conn: Connection, options: ScanOptions): Pro
   stage('Reading existing conflicts');
   const existing = await readExistingConflicts(conn, options);
 
-  const conflicts: ScanConflict[] = detected.map((c) => ({
-    type: c.type,
-    key: c.key,
-    accountId: c.accountId,
-    opportunityId: c.opportunityId,
-    conflictingOpportunityId: c.conflictingOpportunityId ?? null,
-    partnerId: c.partnerId ?? null,
-    productId: c.productId ?? null,
-    score: c.score,
-    severity: c.severity,
-    rule: c.rule,
-    reason: c.reason,
-    existingStatus: existing.get(c.key)?.status ?? null
-  }));
+  const conflicts: ScanConflict[] = detected.map((c) => toScanConflict(c, existing.get(c.key)?.status ?? null));
   const found = new Set(conflicts.map((c) => c.key));
   const toCreate = conflicts.filter((c) => c.existingStatus === null);
   const toUpdate = conflicts.filter((c) => c.existingStatus !== null && !PERSON_STATUSES.has(c.existingStatus));
