@@ -83,6 +83,12 @@ export interface Table {
   derived: string[];
   refIndex: Map<string, Map<string, Set<string>>>;
   uniqueIndex: Map<string, Map<string, string>>;
+  /**
+   * The table's ids in sorted order with each one's position in table order (built on the first
+   * Id-range filter, dropped whenever a row is added or removed): `Id >= x AND Id <= y` reads
+   * its rows without a scan, as Salesforce's primary key index does.
+   */
+  idOrder?: { ids: string[]; positions: Uint32Array };
   relationships: Map<string, FieldDef>;
   /** roll-up fields of other objects that summarise this one */
   rollupsOver: { parent: ObjectDef; field: FieldDef; rollup: RollupDef }[];
@@ -346,6 +352,7 @@ export class Database {
       this.derive(table, row, undefined, undefined, row.LastModifiedDate as number, true);
       const old = table.rows.get(id);
       if (old && !old.IsDeleted) table.live--;
+      if (!old) table.idOrder = undefined;
       table.rows.set(id, row);
       if (!row.IsDeleted) table.live++;
       for (const fk of refFields)
@@ -470,6 +477,61 @@ export class Database {
       if (set) for (const id of set) out.push(id);
     }
     return out;
+  }
+
+  /**
+   * Rows (deleted ones too, as a scan sees them) whose Id lies in a range, in table order. Ids
+   * compare as plain strings, as the SOQL engine compares them; `lo`/`hi` undefined = open.
+   */
+  public rowsInIdRange(table: Table, lo: string | undefined, loInclusive: boolean, hi: string | undefined, hiInclusive: boolean): Row[] {
+    let order = table.idOrder;
+    if (!order) {
+      const ids = [...table.rows.keys()];
+      let inOrder = true;
+      for (let i = 1; i < ids.length && inOrder; i++) inOrder = ids[i - 1] < ids[i];
+      if (inOrder) {
+        // the usual case (ids are handed out in sequence): table order is id order
+        order = { ids, positions: Uint32Array.from(ids.keys()) };
+      } else {
+        const byId = Array.from(ids.keys()).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+        order = { ids: byId.map((i) => ids[i]), positions: Uint32Array.from(byId) };
+      }
+      table.idOrder = order;
+    }
+    const { ids, positions } = order;
+    // first index whose id is past the lower bound / past the upper bound
+    const bound = (key: string, inclusive: boolean, upper: boolean): number => {
+      let a = 0;
+      let b = ids.length;
+      while (a < b) {
+        const m = (a + b) >>> 1;
+        const before = upper ? (inclusive ? ids[m] <= key : ids[m] < key) : inclusive ? ids[m] < key : ids[m] <= key;
+        if (before) a = m + 1;
+        else b = m;
+      }
+      return a;
+    };
+    const from = lo === undefined ? 0 : bound(lo, loInclusive, false);
+    const to = hi === undefined ? ids.length : bound(hi, hiInclusive, true);
+    if (to <= from) return [];
+    let sorted = true;
+    for (let i = from + 1; i < to && sorted; i++) sorted = positions[i - 1] < positions[i];
+    const picked = sorted ? Array.from({ length: to - from }, (_, k) => from + k) : Array.from({ length: to - from }, (_, k) => from + k).sort((a, b) => positions[a] - positions[b]);
+    const out: Row[] = [];
+    for (const i of picked) {
+      const row = table.rows.get(ids[i]);
+      if (row) out.push(row);
+    }
+    return out;
+  }
+
+  /** How many ids idsByReference() would return (no array built). */
+  public countByReference(table: Table, fieldName: string, values: Iterable<string>): number {
+    const key = fieldName.toLowerCase();
+    const idx = table.refIndex.get(key) ?? this.buildRefIndex(table, key);
+    let n = 0;
+    for (const v of values) n += idx.get(v)?.size ?? 0;
+    return n;
   }
 
   /** Ids of live rows whose unique field equals one of the values (case-insensitive unless the field is case-sensitive). */
@@ -1082,13 +1144,17 @@ export class Database {
   }
 
   private putRow(table: Table, id: string, row: Row, old: Row | undefined): void {
+    if (!old) table.idOrder = undefined;
     table.rows.set(id, row);
     const liveDelta = (row.IsDeleted ? 0 : 1) - (old && !old.IsDeleted ? 1 : 0);
     table.live += liveDelta;
     this.reindex(table, id, old, row);
     this.pushUndo(() => {
       if (old) table.rows.set(id, old);
-      else table.rows.delete(id);
+      else {
+        table.rows.delete(id);
+        table.idOrder = undefined;
+      }
       table.live -= liveDelta;
       this.reindex(table, id, row, old);
     });
@@ -1115,10 +1181,12 @@ export class Database {
     const old = table.rows.get(id);
     if (!old) return;
     table.rows.delete(id);
+    table.idOrder = undefined;
     if (!old.IsDeleted) table.live--;
     this.reindex(table, id, old, undefined);
     this.pushUndo(() => {
       table.rows.set(id, old);
+      table.idOrder = undefined;
       if (!old.IsDeleted) table.live++;
       this.reindex(table, id, undefined, old);
     });

@@ -325,6 +325,8 @@ function likeRegex(pattern: string): RegExp {
 interface IndexHint {
   field: FieldDef;
   values: () => string[];
+  /** `Id < <= > >= literal`: read from the table's sorted ids (values() is then empty) */
+  range?: { lo?: string; loInclusive: boolean; hi?: string; hiInclusive: boolean };
   /** a unique field (Conflict_Key__c, Username): looked up in its unique index */
   unique?: boolean;
 }
@@ -497,6 +499,22 @@ function compileCondition(env: Env, table: Table, c: Condition, hints: IndexHint
   ) {
     const ids = values.filter((v): v is string => typeof v === 'string');
     if (ids.length === values.length) hints.push({ field: f, values: () => ids });
+  }
+
+  if (
+    hints &&
+    !cond.fn &&
+    !String(cond.field).includes('.') &&
+    f.type === 'id' &&
+    typeof v0 === 'string' &&
+    (op === '<' || op === '<=' || op === '>' || op === '>=')
+  ) {
+    const lower = op === '>' || op === '>=';
+    hints.push({
+      field: f,
+      values: () => [],
+      range: lower ? { lo: v0, loInclusive: op === '>=', hiInclusive: true } : { hi: v0, hiInclusive: op === '<=', loInclusive: true }
+    });
   }
 
   switch (op) {
@@ -907,7 +925,29 @@ function mergeColumns(metas: ColumnMeta[]): ColumnMeta[] {
 function candidates(env: Env, table: Table, hints: IndexHint[]): Iterable<Row> {
   // Prefer an Id hint, then the smallest reference hint.
   let best: Row[] | undefined;
+  let distinct = true;
+  // Id range bounds (all ANDed): one slice of the sorted ids.
+  const ranges = hints.filter((h) => h.range);
+  if (ranges.length > 0) {
+    let lo: string | undefined;
+    let loInclusive = true;
+    let hi: string | undefined;
+    let hiInclusive = true;
+    for (const { range } of ranges) {
+      if (range!.lo !== undefined && (lo === undefined || range!.lo > lo || (range!.lo === lo && !range!.loInclusive))) {
+        lo = range!.lo;
+        loInclusive = range!.loInclusive;
+      }
+      if (range!.hi !== undefined && (hi === undefined || range!.hi < hi || (range!.hi === hi && !range!.hiInclusive))) {
+        hi = range!.hi;
+        hiInclusive = range!.hiInclusive;
+      }
+    }
+    best = env.db.rowsInIdRange(table, lo, loInclusive, hi, hiInclusive);
+  }
   for (const h of hints) {
+    if (h.range) continue;
+    if (best && best.length === 0) break;
     if (h.unique && env.opts.includeDeleted) continue; // deleted rows are not in unique indexes
     let rows: Row[];
     if (h.unique) {
@@ -922,17 +962,23 @@ function candidates(env: Env, table: Table, hints: IndexHint[]): Iterable<Row> {
         if (r) rows.push(r);
       }
     } else {
+      // a reference hint no smaller than the rows already picked is not materialised
+      if (best && env.db.countByReference(table, h.field.name, h.values()) >= best.length) continue;
       rows = env.db
         .idsByReference(table, h.field.name, h.values())
         .map((id) => table.rows.get(id)!)
         .filter(Boolean);
     }
-    if (!best || rows.length < best.length) best = rows;
+    if (!best || rows.length < best.length) {
+      best = rows;
+      const values = h.values();
+      distinct = !h.unique && new Set(values).size === values.length;
+    }
     if (best.length === 0) break;
   }
   if (!best) return table.rows.values();
-  // keep the table's order (insertion order ~ id order), as a scan would
-  if (best.length > 1) {
+  // The same row twice only when a hint's values repeat (an IN list naming a value twice).
+  if (best.length > 1 && !distinct) {
     const seen = new Set<Row>();
     best = best.filter((r) => (seen.has(r) ? false : (seen.add(r), true)));
   }
