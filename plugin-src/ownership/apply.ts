@@ -101,7 +101,7 @@ export interface OwnershipRunOptions {
   retryMaxMs?: number;
   /** Plan rows per owner-read segment (default 200,000): bounds the memory of the owner check. */
   segmentRows?: number;
-  /** From this many rows in a segment, owners are read with a Bulk query rather than REST pages (default 200,000). */
+  /** From this many rows in a segment, owners are read with a Bulk query rather than REST pages (default 20,000). */
   bulkQueryFrom?: number;
   /** Owner-update jobs in flight at once per object (default 2). */
   jobConcurrency?: number;
@@ -256,18 +256,39 @@ export async function* readPlanBatches(planDir: string, entry: PlanObjectEntry, 
 }
 
 /** Re-cuts batches of any size into windows of exactly `size` (the last one shorter). */
-async function* rebatch<T>(source: AsyncIterable<T[]>, size: number): AsyncGenerator<T[]> {
+async function* rebatch<T>(source: AsyncIterable<T[]>, size: number, firstSize = size): AsyncGenerator<T[]> {
   let batch: T[] = [];
+  let limit = firstSize;
   for await (const items of source) {
     for (const item of items) {
       batch.push(item);
-      if (batch.length >= size) {
+      if (batch.length >= limit) {
         yield batch;
         batch = [];
+        limit = size;
       }
     }
   }
   if (batch.length > 0) yield batch;
+}
+
+/** Windows with their owners' read started `depth` windows ahead (an early failure surfaces when awaited). */
+async function* lookahead(source: AsyncIterable<PlanRow[]>, read: (w: PlanRow[]) => Promise<Map<string, string>>, depth: number): AsyncGenerator<{ window: PlanRow[]; owners: Promise<Map<string, string>> | undefined }> {
+  const queue: { window: PlanRow[]; owners: Promise<Map<string, string>> }[] = [];
+  const start = (window: PlanRow[]): void => {
+    const owners = read(window);
+    owners.catch(() => undefined);
+    queue.push({ window, owners });
+  };
+  for await (const window of source) {
+    start(window);
+    if (queue.length > depth) yield queue.shift()!;
+  }
+  while (queue.length > 0) yield queue.shift()!;
+}
+
+async function* withoutOwners(source: AsyncIterable<PlanRow[]>): AsyncGenerator<{ window: PlanRow[]; owners: undefined }> {
+  for await (const window of source) yield { window, owners: undefined };
 }
 
 /** Appends text to a result file and flushes it to disk; returns the file's new size. */
@@ -345,11 +366,12 @@ class OwnerSegments {
     planDir: string,
     private readonly entry: PlanObjectEntry,
     private readonly ownerIds: string[],
-    private readonly segmentRows: number,
-    private readonly bulkQueryFrom: number
+    segmentRows: number,
+    private readonly bulkQueryFrom: number,
+    firstSegmentRows = segmentRows
   ) {
-    this.reader = rebatch(readPlanBatches(planDir, entry, 10_000), segmentRows);
-    this.whole = entry.rows <= segmentRows;
+    this.reader = rebatch(readPlanBatches(planDir, entry, 10_000), segmentRows, firstSegmentRows);
+    this.whole = entry.rows <= firstSegmentRows;
   }
 
   /** The owners of a window's records (windows come in plan order, each inside one segment). */
@@ -378,7 +400,7 @@ class OwnerSegments {
     const key = (r: PlanRow): string => (keyField === 'Id' ? r.Id : r.AccountId);
     const ranged = !this.whole && rows.every((r) => key(r) !== '');
     const range = ranged ? ` AND ${keyField} >= '${key(rows[0])}' AND ${keyField} <= '${key(rows[rows.length - 1])}'` : '';
-    const owners = await readCurrentOwnersByOwner(this.bulk, this.entry.sobject, ids, this.ownerIds, { useBulk: rows.length > this.bulkQueryFrom, where: range });
+    const owners = await readCurrentOwnersByOwner(this.bulk, this.entry.sobject, ids, this.ownerIds, { useBulk: rows.length >= this.bulkQueryFrom, where: range });
     return { ids, owners };
   }
 }
@@ -613,11 +635,14 @@ class OwnershipRun {
     };
     const concurrency = Math.max(1, this.opts.jobConcurrency ?? 2);
 
-    const segments = this.ownerSegments(entry);
+    const byIdRange = this.idRangeOwners(entry);
+    const segments = byIdRange ? undefined : this.ownerSegments(entry);
     let sinceGc = 0;
-    for await (const window of rebatch(readPlanBatches(planDir, entry, 10_000), this.batchSize)) {
+    const windows = byIdRange ? lookahead(rebatch(readPlanBatches(planDir, entry, 10_000), this.batchSize), byIdRange, 2) : withoutOwners(rebatch(readPlanBatches(planDir, entry, 10_000), this.batchSize));
+    for await (const { window, owners: early } of windows) {
       if (firstError) break;
       const owners =
+        (await early) ??
         (await segments?.ownersFor(window)) ??
         (await readCurrentOwners(this.bulk, sobject, window.map((r) => r.Id), this.opts.idChunk ?? 500, this.opts.queryConcurrency ?? 4));
       const split = splitByCurrentOwner(window, owners, mode);
@@ -666,6 +691,31 @@ class OwnershipRun {
   }
 
   /**
+   * Accounts of a large plan with few owners: each window's owners are read by owner within
+   * the window's range of Id (`WHERE OwnerId IN (...) AND Id >= first AND Id <= last`, which
+   * Salesforce answers from its primary key index), a couple of windows ahead, so reads overlap
+   * the jobs and the plan is read once. Children go by segments (their key is AccountId).
+   */
+  private idRangeOwners(entry: PlanObjectEntry): ((window: PlanRow[]) => Promise<Map<string, string>>) | undefined {
+    const ownerIds = this.planOwners.get(entry.sobject);
+    if (entry.sobject !== 'Account' || entry.rows < (this.opts.bulkOwnerCheckFrom ?? 5_000) || !ownerIds || ownerIds.size > MAX_SNAPSHOT_OWNERS) return undefined;
+    const owners = [...ownerIds];
+    const bulkFrom = this.opts.bulkQueryFrom ?? 20_000;
+    return (window) => {
+      let lo = window[0].Id;
+      let hi = lo;
+      const ids = new Set<string>();
+      for (const r of window) {
+        ids.add(r.Id);
+        if (r.Id < lo) lo = r.Id;
+        if (r.Id > hi) hi = r.Id;
+      }
+      // validated 18-char ids only: nothing user-typed reaches the SOQL text
+      return readCurrentOwnersByOwner(this.bulk, entry.sobject, ids, owners, { useBulk: window.length >= bulkFrom, where: ` AND Id >= '${lo}' AND Id <= '${hi}'` });
+    };
+  }
+
+  /**
    * For a large plan object with few distinct owners, reading owners by owner (a few big
    * queries) is much faster than id-chunk queries. Done in segments of plan rows so memory
    * stays bounded; undefined when the object is small or has too many owners (then each
@@ -676,7 +726,11 @@ class OwnershipRun {
     const ownerIds = this.planOwners.get(entry.sobject);
     if (entry.rows < threshold || !ownerIds || ownerIds.size > MAX_SNAPSHOT_OWNERS) return undefined;
     const segmentRows = Math.max(this.batchSize, Math.floor((this.opts.segmentRows ?? 200_000) / this.batchSize) * this.batchSize);
-    return new OwnerSegments(this.bulk, this.opts.planDir, entry, [...ownerIds], segmentRows, this.opts.bulkQueryFrom ?? 200_000);
+    // Accounts are read by ranges of Id, which the org answers from its primary key index: the
+    // first segment is one window, so the first upload starts after a small read, and the
+    // rest are read while jobs run. Children (ranges of AccountId) keep large segments.
+    const first = entry.sobject === 'Account' ? this.batchSize : segmentRows;
+    return new OwnerSegments(this.bulk, this.opts.planDir, entry, [...ownerIds], segmentRows, this.opts.bulkQueryFrom ?? 20_000, first);
   }
 
   private writeOwnerFailures(sobject: string, rel: string, rows: { item: PlanRow; failure: RowFailure }[]): number {
