@@ -103,7 +103,7 @@ export interface OwnershipRunOptions {
   segmentRows?: number;
   /** From this many rows in a segment, owners are read with a Bulk query rather than REST pages (default 20,000). */
   bulkQueryFrom?: number;
-  /** Owner-update jobs in flight at once per object (default 2). */
+  /** Owner-update jobs in flight at once per object (default 3: the org works on one while the next is checked and sent). */
   jobConcurrency?: number;
   /** From this many rows of an object (default 5,000), owners are read with one Bulk query by owner. */
   bulkOwnerCheckFrom?: number;
@@ -633,7 +633,7 @@ class OwnershipRun {
       void tracked.finally(() => inFlight.splice(inFlight.indexOf(tracked), 1));
       return tracked;
     };
-    const concurrency = Math.max(1, this.opts.jobConcurrency ?? 2);
+    const concurrency = Math.max(1, this.opts.jobConcurrency ?? 3);
 
     const byIdRange = this.idRangeOwners(entry);
     const segments = byIdRange ? undefined : this.ownerSegments(entry);
