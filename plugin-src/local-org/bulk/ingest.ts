@@ -141,6 +141,8 @@ function convert(f: FieldDef, raw: string): unknown {
 
 export class IngestJobs {
   private readonly jobs = new Map<string, IngestJob>();
+  /** Closed jobs, processed one after another (see changeState). */
+  private queue: Promise<void> = Promise.resolve();
 
   public constructor(private readonly ctx: OrgContext) {}
 
@@ -288,8 +290,12 @@ export class IngestJobs {
       job.state = 'UploadComplete';
       job.systemModstamp = sfTimestamp();
       const reply = json(200, jobInfo(job, false));
-      setImmediate(() => {
-        this.process(job).catch((e: unknown) => {
+      // Closed jobs wait in one queue (UploadComplete) and are processed in turn, as an org's
+      // queue hands them to its workers: one server thread working on several at once would
+      // only finish all of them late.
+      this.queue = this.queue.then(async () => {
+        await yieldToEventLoop(); // the reply goes out first
+        await this.process(job).catch((e: unknown) => {
           job.state = 'Failed';
           job.errorMessage = `InternalServerError : ${e instanceof Error ? e.message : String(e)}`;
         });
