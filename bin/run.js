@@ -15,5 +15,13 @@ if (major < 22 && existsSync(projectNode)) {
   process.exit(result.status ?? 1);
 }
 
+// @salesforce/core writes its log file through a worker thread that every process then waits
+// for at exit (about a second here, for a file that holds only warnings by default). Run
+// standalone, the plugin leaves it off unless asked for: SF_LOG_LEVEL or SF_DISABLE_LOG_FILE=false.
+// (Under `sf`, the CLI's own settings apply.) Journals and result files are the record of a run.
+if (process.env.SF_DISABLE_LOG_FILE === undefined && process.env.SFDX_DISABLE_LOG_FILE === undefined && process.env.SF_LOG_LEVEL === undefined) {
+  process.env.SF_DISABLE_LOG_FILE = 'true';
+}
+
 const { execute } = await import('@oclif/core');
 await execute({ dir: import.meta.url });
