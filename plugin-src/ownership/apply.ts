@@ -25,7 +25,7 @@ import { randomUUID } from 'node:crypto';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { isSalesforceId, to18 } from '../domain/ids.js';
-import { csvLine, readCsvRows } from '../salesforce/csv.js';
+import { csvLine } from '../salesforce/csv.js';
 import {
   Bulk2,
   type Bulk2Options,
@@ -39,13 +39,15 @@ import {
 } from '../salesforce/bulk2.js';
 import { Journal, APPLY_JOURNAL_FILE, UNDO_JOURNAL_FILE, pendingJobs, truncateToCommitted, type JournalJob } from './journal.js';
 import { acquireLock } from './lock.js';
-import { PLAN_MANIFEST_FILE, parsePlanManifest, type PlanManifest, type PlanObjectEntry } from './plan-manifest.js';
-import { DRIFT_CSV_HEADER, driftCells, readCurrentOwners, readCurrentOwnersByOwner, splitByCurrentOwner, toOwner, fromOwner, type PlanRow, type RunMode } from './drift.js';
-import { isRetryableRowError, parseRowError, retryRoundDelay, whatToDo } from './retry.js';
+import type { PlanManifest, PlanObjectEntry } from './plan-manifest.js';
+import { DRIFT_CSV_HEADER, classifyRow, driftCells, readCurrentOwners, splitByCurrentOwner, toOwner, fromOwner, type DriftedRow, type PlanRow, type RunMode } from './drift.js';
+import { checkedWindows, type OwnerCheckStats, type WindowSource } from './owner-check.js';
+import { PlanError, checkPlanFiles, readPlan, readPlanRows } from './plan-files.js';
+import { isGoneRowError, isRetryableRowError, parseRowError, retryRoundDelay, whatToDo } from './retry.js';
 import { CapturedTeam, existingMemberKeys, loadCapturedTeams, type TeamMemberRow } from './teams.js';
 
-/** Above this many distinct owners in one plan object, owners are read by id chunks. */
-const MAX_SNAPSHOT_OWNERS = 3_000;
+
+export { PlanError, readPlan, readPlanRows };
 
 export type RunStatus = 'Succeeded' | 'PartiallySucceeded' | 'Failed';
 
@@ -107,6 +109,8 @@ export interface OwnershipRunOptions {
   jobConcurrency?: number;
   /** From this many rows of an object (default 5,000), owners are read with one Bulk query by owner. */
   bulkOwnerCheckFrom?: number;
+  /** Accounts' windows leaving one owner ask the org only for the records not owned by them, fewer than this many (default 2,000; 0: never; see owner-check.ts). */
+  exceptionsLimit?: number;
   /** Ids per owner-check query (default 500) and queries at once (default 4). */
   idChunk?: number;
   queryConcurrency?: number;
@@ -115,16 +119,6 @@ export interface OwnershipRunOptions {
   bulk?: Bulk2Options;
   onProgress?: (e: ProgressEvent) => void;
   sleep?: (ms: number) => Promise<void>;
-}
-
-export class PlanError extends Error {
-  public constructor(
-    message: string,
-    public readonly code: 'PlanNotFound' | 'PlanInvalid' | 'PlanForAnotherOrg'
-  ) {
-    super(message);
-    this.name = code;
-  }
 }
 
 export const SUCCESS_CSV_HEADER = ['Id', 'AccountId', 'PreviousOwnerId', 'OwnerId', 'JobId'] as const;
@@ -148,148 +142,6 @@ export function runFiles(mode: RunMode): {
   };
 }
 
-export function readPlan(planDir: string): PlanManifest {
-  const path = join(planDir, PLAN_MANIFEST_FILE);
-  if (!existsSync(path)) throw new PlanError(`No plan in ${planDir}: ${PLAN_MANIFEST_FILE} is missing. Make one with channel ownership plan --output-dir.`, 'PlanNotFound');
-  try {
-    return parsePlanManifest(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new PlanError((e as Error).message, 'PlanInvalid');
-  }
-}
-
-const PLAIN_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
-const PLAN_HEADER_LINE = 'Id,OldOwnerId,NewOwnerId,AccountId';
-
-/** Checked ids, so the few owner ids (and an account's repeated id) of a plan are checked once. */
-const checkedIds = new Map<string, string>();
-
-/** The 18-character form of a plan cell, or undefined when it is not a Salesforce id. */
-function planId(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const known = checkedIds.get(value);
-  if (known !== undefined) return known;
-  if (!PLAIN_ID.test(value)) return undefined;
-  const id18 = to18(value.slice(0, 15));
-  if (value.length === 18 && id18 !== value) return undefined;
-  return id18;
-}
-
-function remember(value: string, id18: string): void {
-  if (checkedIds.size >= 10_000) checkedIds.clear();
-  checkedIds.set(value, id18);
-}
-
-function planRowFrom(entry: PlanObjectEntry, row: number, Id: string | undefined, OldOwnerId: string | undefined, NewOwnerId: string | undefined, AccountId: string | undefined): PlanRow {
-  const id = planId(Id);
-  const oldOwner = planId(OldOwnerId);
-  const newOwner = planId(NewOwnerId);
-  for (const [name, value, checked] of [['Id', Id, id], ['OldOwnerId', OldOwnerId, oldOwner], ['NewOwnerId', NewOwnerId, newOwner]] as const) {
-    if (checked === undefined) {
-      throw new PlanError(`${entry.file} row ${row}: ${name} "${value ?? ''}" is not a Salesforce id. The plan was changed by hand or is damaged: re-run channel ownership plan.`, 'PlanInvalid');
-    }
-  }
-  remember(OldOwnerId!, oldOwner!);
-  remember(NewOwnerId!, newOwner!);
-  let account = '';
-  if (AccountId) {
-    account = AccountId === Id ? id! : (planId(AccountId) ?? '');
-    if (account && AccountId !== Id) remember(AccountId, account);
-  }
-  return { Id: id!, OldOwnerId: oldOwner!, NewOwnerId: newOwner!, AccountId: account };
-}
-
-/**
- * Reads a plan object's CSV row by row, checking every id (a plan changed by hand fails here,
- * before any job). The plan's own format (plain ids, LF) is read with a fast line splitter;
- * anything else (quotes, other column order) through the general CSV reader.
- */
-export async function* readPlanRows(planDir: string, entry: PlanObjectEntry): AsyncGenerator<PlanRow> {
-  for await (const batch of readPlanBatches(planDir, entry, 5_000)) yield* batch;
-}
-
-/** Reads a plan object's CSV in batches of `size` rows (see readPlanRows). */
-export async function* readPlanBatches(planDir: string, entry: PlanObjectEntry, size: number): AsyncGenerator<PlanRow[]> {
-  const path = join(planDir, entry.file);
-  if (!existsSync(path)) throw new PlanError(`${entry.file}, listed in ${PLAN_MANIFEST_FILE}, is missing from ${planDir}. Re-run channel ownership plan.`, 'PlanInvalid');
-  const fast = await (async (): Promise<boolean> => {
-    const stream = createReadStream(path, { encoding: 'utf8', start: 0, end: 4095 });
-    let text = '';
-    for await (const chunk of stream) text += chunk as string;
-    const first = text.replace(/^\uFEFF/, '').split('\n')[0].replace(/\r$/, '');
-    return first === PLAN_HEADER_LINE;
-  })();
-  let batch: PlanRow[] = [];
-  if (!fast) {
-    for await (const { row, fields } of readCsvRows(path, { rejectFormulas: false })) {
-      batch.push(planRowFrom(entry, row, fields.Id, fields.OldOwnerId, fields.NewOwnerId, fields.AccountId));
-      if (batch.length >= size) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length > 0) yield batch;
-    return;
-  }
-  let rest = '';
-  let row = 0;
-  const take = (raw: string): void => {
-    row++;
-    if (row === 1) return;
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line === '') return;
-    if (line.includes('"')) throw new PlanError(`${entry.file} row ${row}: unexpected quotes in a plan file. The plan was changed by hand or is damaged: re-run channel ownership plan.`, 'PlanInvalid');
-    const cells = line.split(',');
-    batch.push(planRowFrom(entry, row, cells[0], cells[1], cells[2], cells[3]));
-  };
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const lines = (rest + (chunk as string)).split('\n');
-    rest = lines.pop() ?? '';
-    for (const raw of lines) take(raw);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (rest !== '') take(rest);
-  if (batch.length > 0) yield batch;
-}
-
-/** Re-cuts batches of any size into windows of exactly `size` (the last one shorter). */
-async function* rebatch<T>(source: AsyncIterable<T[]>, size: number, firstSize = size): AsyncGenerator<T[]> {
-  let batch: T[] = [];
-  let limit = firstSize;
-  for await (const items of source) {
-    for (const item of items) {
-      batch.push(item);
-      if (batch.length >= limit) {
-        yield batch;
-        batch = [];
-        limit = size;
-      }
-    }
-  }
-  if (batch.length > 0) yield batch;
-}
-
-/** Windows with their owners' read started `depth` windows ahead (an early failure surfaces when awaited). */
-async function* lookahead(source: AsyncIterable<PlanRow[]>, read: (w: PlanRow[]) => Promise<Map<string, string>>, depth: number): AsyncGenerator<{ window: PlanRow[]; owners: Promise<Map<string, string>> | undefined }> {
-  const queue: { window: PlanRow[]; owners: Promise<Map<string, string>> }[] = [];
-  const start = (window: PlanRow[]): void => {
-    const owners = read(window);
-    owners.catch(() => undefined);
-    queue.push({ window, owners });
-  };
-  for await (const window of source) {
-    start(window);
-    if (queue.length > depth) yield queue.shift()!;
-  }
-  while (queue.length > 0) yield queue.shift()!;
-}
-
-async function* withoutOwners(source: AsyncIterable<PlanRow[]>): AsyncGenerator<{ window: PlanRow[]; owners: undefined }> {
-  for await (const window of source) yield { window, owners: undefined };
-}
 
 /** Appends text to a result file and flushes it to disk; returns the file's new size. */
 function appendDurably(path: string, text: string): number {
@@ -320,6 +172,12 @@ interface Submission<T> {
   line: string;
 }
 
+/** An owner job's outcome, with the rows found gone or moved by someone else after it refused them. */
+interface OwnerOutcome extends SubmitOutcome<PlanRow> {
+  drift: DriftedRow[];
+  done: PlanRow[];
+}
+
 interface SubmitOutcome<T> {
   succeeded: T[];
   failed: { item: T; failure: RowFailure }[];
@@ -347,64 +205,6 @@ function collectGarbage(): void {
   fullGc?.();
 }
 
-/**
- * Current owners of a plan object's records, read by owner one segment of plan rows at a time
- * (`WHERE OwnerId IN (<plan owners>)`, narrowed to the segment's range of Id — or of AccountId
- * for children, as the plan is sorted by account — when the object has more than one segment).
- * Only the segment's own ids are kept: memory is bounded by the segment size.
- */
-class OwnerSegments {
-  private readonly reader: AsyncGenerator<PlanRow[]>;
-  private ids = new Set<string>();
-  private owners = new Map<string, string>();
-  private readonly whole: boolean;
-  /** The next segment, read while the current one's jobs run (the org reads while the client sends). */
-  private next: Promise<{ ids: Set<string>; owners: Map<string, string> } | undefined> | undefined;
-
-  public constructor(
-    private readonly bulk: Bulk2,
-    planDir: string,
-    private readonly entry: PlanObjectEntry,
-    private readonly ownerIds: string[],
-    segmentRows: number,
-    private readonly bulkQueryFrom: number,
-    firstSegmentRows = segmentRows
-  ) {
-    this.reader = rebatch(readPlanBatches(planDir, entry, 10_000), segmentRows, firstSegmentRows);
-    this.whole = entry.rows <= firstSegmentRows;
-  }
-
-  /** The owners of a window's records (windows come in plan order, each inside one segment). */
-  public async ownersFor(window: PlanRow[]): Promise<Map<string, string>> {
-    while (!this.ids.has(window[0].Id)) {
-      const segment = await (this.next ?? this.load());
-      this.next = undefined;
-      if (!segment) break;
-      this.ids = segment.ids;
-      this.owners = segment.owners;
-      if (!this.whole) {
-        this.next = this.load();
-        this.next.catch(() => undefined); // surfaced when awaited
-      }
-    }
-    return this.owners;
-  }
-
-  private async load(): Promise<{ ids: Set<string>; owners: Map<string, string> } | undefined> {
-    const next = await this.reader.next();
-    if (next.done) return undefined;
-    const rows = next.value;
-    const ids = new Set<string>();
-    for (const r of rows) ids.add(r.Id);
-    const keyField = this.entry.sobject === 'Account' ? 'Id' : 'AccountId';
-    const key = (r: PlanRow): string => (keyField === 'Id' ? r.Id : r.AccountId);
-    const ranged = !this.whole && rows.every((r) => key(r) !== '');
-    const range = ranged ? ` AND ${keyField} >= '${key(rows[0])}' AND ${keyField} <= '${key(rows[rows.length - 1])}'` : '';
-    const owners = await readCurrentOwnersByOwner(this.bulk, this.entry.sobject, ids, this.ownerIds, { useBulk: rows.length >= this.bulkQueryFrom, where: range });
-    return { ids, owners };
-  }
-}
-
 class OwnershipRun {
   private readonly bulk: Bulk2;
   private readonly journal: Journal;
@@ -414,8 +214,8 @@ class OwnershipRun {
   private readonly maxRetryRounds: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly progress: (e: ProgressEvent) => void;
-  /** Distinct old and new owners per plan object (filled by the check pass). */
-  private readonly planOwners = new Map<string, Set<string>>();
+  /** How each object's windows were checked (summed over objects). */
+  private readonly checkStats: OwnerCheckStats = { exceptions: 0, byOwner: 0, byId: 0 };
 
   public constructor(
     session: OrgSession,
@@ -437,30 +237,19 @@ class OwnershipRun {
 
   public async run(): Promise<OwnershipRunResult> {
     const { mode, planDir } = this.opts;
+    let early: WindowSource | undefined;
     try {
       mkdirSync(this.path('results'), { recursive: true });
       truncateToCommitted(planDir, this.journal.state.fileSizes, join);
       const resumed = this.journal.state.runs.length > 0 && this.journal.state.runs.at(-1)?.status === undefined;
       this.journal.append({ type: 'run-started', runId: this.runId, mode, pid: process.pid, host: hostname(), batchSize: this.batchSize });
 
+      const order = mode === 'apply' ? this.manifest.objects : [...this.manifest.objects].reverse();
+      // With no job of an earlier run pending, the first object's owner reads start now, while
+      // the plan files are checked: reads change nothing, and jobs wait for the check.
+      early = order.length > 0 && pendingJobs(this.journal.state).length === 0 ? this.windowsOf(order[0]) : undefined;
       // Check every plan file before the first write: a damaged plan never sends half a job.
-      for (const entry of this.manifest.objects) {
-        let rows = 0;
-        const ownerIds = new Set<string>();
-        for await (const batch of readPlanBatches(planDir, entry, 10_000)) {
-          rows += batch.length;
-          if (ownerIds.size <= MAX_SNAPSHOT_OWNERS) {
-            for (const r of batch) {
-              ownerIds.add(r.OldOwnerId);
-              ownerIds.add(r.NewOwnerId);
-            }
-          }
-        }
-        this.planOwners.set(entry.sobject, ownerIds);
-        if (rows !== entry.rows) {
-          throw new PlanError(`${entry.file} has ${rows} rows but ${PLAN_MANIFEST_FILE} says ${entry.rows}. The plan was changed by hand or is damaged: re-run channel ownership plan.`, 'PlanInvalid');
-        }
-      }
+      await checkPlanFiles(planDir, this.manifest);
       const teams = await loadCapturedTeams(planDir, this.manifest, join);
 
       await this.resumePendingJobs();
@@ -476,9 +265,8 @@ class OwnershipRun {
         ensureFile(this.path(this.files.success(team.spec.sobject)), TEAM_SUCCESS_CSV_HEADER);
       }
 
-      const order = mode === 'apply' ? this.manifest.objects : [...this.manifest.objects].reverse();
       const outcomes: ObjectOutcome[] = [];
-      for (const entry of order) outcomes.push(await this.runObject(entry, teams));
+      for (const [i, entry] of order.entries()) outcomes.push(await this.runObject(entry, teams, (i === 0 ? early : undefined) ?? this.windowsOf(entry)));
 
       let teamFailed = 0;
       for (const team of teams) teamFailed += await this.restoreTeam(team);
@@ -488,7 +276,7 @@ class OwnershipRun {
       const failed = outcomes.reduce((n, o) => n + o.failed, 0) + teamFailed;
       const succeeded = outcomes.reduce((n, o) => n + o.succeeded + o.skipped, 0);
       const status: RunStatus = failed === 0 ? 'Succeeded' : succeeded > 0 ? 'PartiallySucceeded' : 'Failed';
-      this.journal.append({ type: 'run-finished', runId: this.runId, status });
+      this.journal.append({ type: 'run-finished', runId: this.runId, status, ownerChecks: { ...this.checkStats } });
 
       const successes: Record<string, string> = {};
       const failures: Record<string, string> = {};
@@ -509,6 +297,7 @@ class OwnershipRun {
         failureFiles
       };
     } finally {
+      early?.stop(); // reads started ahead end with the run, however it ends
       this.journal.close();
     }
   }
@@ -598,8 +387,56 @@ class OwnershipRun {
     };
   }
 
-  private async runObject(entry: PlanObjectEntry, teams: CapturedTeam[]): Promise<ObjectOutcome> {
-    const { mode, planDir } = this.opts;
+  /** Ids of the records the plan's apply moved (from its success file), for an undo. */
+  private async movedByApply(sobject: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const path = this.path(runFiles('apply').success(sobject));
+    if (!existsSync(path)) return ids;
+    let rest = '';
+    let header = true;
+    for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+      const lines = (rest + (chunk as string)).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        if (header) header = false;
+        else if (line) ids.add(line.slice(0, line.indexOf(',')));
+      }
+    }
+    return ids;
+  }
+
+  /** Takes in the jobs an interrupted run left (see resumePendingJobs), and nothing more. */
+  public async settlePendingJobs(): Promise<void> {
+    try {
+      truncateToCommitted(this.opts.planDir, this.journal.state.fileSizes, join);
+      await this.resumePendingJobs();
+    } finally {
+      this.journal.close();
+    }
+  }
+
+  /** An object's plan windows with their records' current owners (see owner-check.ts). */
+  private windowsOf(entry: PlanObjectEntry): WindowSource {
+    return checkedWindows(
+      this.bulk,
+      this.opts.planDir,
+      entry,
+      {
+        mode: this.opts.mode,
+        batchSize: this.batchSize,
+        byOwnerFrom: this.opts.bulkOwnerCheckFrom,
+        bulkQueryFrom: this.opts.bulkQueryFrom,
+        segmentRows: this.opts.segmentRows,
+        idChunk: this.opts.idChunk,
+        queryConcurrency: this.opts.queryConcurrency,
+        exceptionsLimit: this.opts.exceptionsLimit
+      },
+      this.checkStats
+    );
+  }
+
+  private async runObject(entry: PlanObjectEntry, teams: CapturedTeam[], windows: WindowSource): Promise<ObjectOutcome> {
+    const { mode } = this.opts;
     const sobject = entry.sobject;
     const total = entry.rows;
     const team = teams.find((t) => t.spec.parentSObject === sobject);
@@ -614,10 +451,12 @@ class OwnershipRun {
     const retryQueue: { item: PlanRow; failure: RowFailure }[] = [];
     const rel = { success: this.files.success(sobject), failure: this.files.failure(sobject) };
 
-    const record = (outcome: SubmitOutcome<PlanRow>): void => {
+    const record = (outcome: OwnerOutcome): void => {
       succeeded += outcome.succeeded.length;
       failed += outcome.failed.length;
-      if (team) for (const row of outcome.succeeded) team.markMoved(row.Id);
+      drifted += outcome.drift.length;
+      done += outcome.done.length;
+      if (team) for (const row of [...outcome.succeeded, ...outcome.done]) team.markMoved(row.Id);
       retryQueue.push(...outcome.retry);
     };
 
@@ -625,7 +464,7 @@ class OwnershipRun {
     // org processes the previous job (windows hold different accounts: the plan is sorted by account).
     const inFlight: Promise<void>[] = [];
     let firstError: unknown;
-    const launch = (p: Promise<SubmitOutcome<PlanRow>>): Promise<void> => {
+    const launch = (p: Promise<OwnerOutcome>): Promise<void> => {
       const tracked = p.then(record, (e: unknown) => {
         firstError ??= e;
       });
@@ -635,17 +474,16 @@ class OwnershipRun {
     };
     const concurrency = Math.max(1, this.opts.jobConcurrency ?? 3);
 
-    const byIdRange = this.idRangeOwners(entry);
-    const segments = byIdRange ? undefined : this.ownerSegments(entry);
+    // An undo returns only what the apply moved (its success files say which records).
+    const movedByApply = mode === 'undo' ? await this.movedByApply(sobject) : undefined;
+    let notMoved = 0;
     let sinceGc = 0;
-    const windows = byIdRange ? lookahead(rebatch(readPlanBatches(planDir, entry, 10_000), this.batchSize), byIdRange, 2) : withoutOwners(rebatch(readPlanBatches(planDir, entry, 10_000), this.batchSize));
-    for await (const { window, owners: early } of windows) {
+    for await (const { window, owners } of windows) {
       if (firstError) break;
-      const owners =
-        (await early) ??
-        (await segments?.ownersFor(window)) ??
-        (await readCurrentOwners(this.bulk, sobject, window.map((r) => r.Id), this.opts.idChunk ?? 500, this.opts.queryConcurrency ?? 4));
-      const split = splitByCurrentOwner(window, owners, mode);
+      const rows = movedByApply ? window.filter((r) => movedByApply.has(r.Id)) : window;
+      notMoved += window.length - rows.length;
+      seen += window.length - rows.length;
+      const split = splitByCurrentOwner(rows, owners, mode);
       todo += split.todo.length;
       done += split.done.length;
       drifted += split.drift.length;
@@ -684,53 +522,10 @@ class OwnershipRun {
       this.writeOwnerFailures(sobject, rel.failure, retryQueue);
     }
     const fromEarlierRuns = Math.min(done, previouslySucceeded);
-    const outcome: ObjectOutcome = { sobject, planned: total, succeeded: succeeded + fromEarlierRuns, failed, drifted, skipped: done - fromEarlierRuns };
+    const outcome: ObjectOutcome = { sobject, planned: total, succeeded: succeeded + fromEarlierRuns, failed, drifted, skipped: done - fromEarlierRuns + notMoved };
     this.journal.append({ type: 'object-finished', runId: this.runId, ...outcome });
     this.progress({ kind: 'object-end', sobject, outcome });
     return outcome;
-  }
-
-  /**
-   * Accounts of a large plan with few owners: each window's owners are read by owner within
-   * the window's range of Id (`WHERE OwnerId IN (...) AND Id >= first AND Id <= last`, which
-   * Salesforce answers from its primary key index), a couple of windows ahead, so reads overlap
-   * the jobs and the plan is read once. Children go by segments (their key is AccountId).
-   */
-  private idRangeOwners(entry: PlanObjectEntry): ((window: PlanRow[]) => Promise<Map<string, string>>) | undefined {
-    const ownerIds = this.planOwners.get(entry.sobject);
-    if (entry.sobject !== 'Account' || entry.rows < (this.opts.bulkOwnerCheckFrom ?? 5_000) || !ownerIds || ownerIds.size > MAX_SNAPSHOT_OWNERS) return undefined;
-    const owners = [...ownerIds];
-    const bulkFrom = this.opts.bulkQueryFrom ?? 20_000;
-    return (window) => {
-      let lo = window[0].Id;
-      let hi = lo;
-      const ids = new Set<string>();
-      for (const r of window) {
-        ids.add(r.Id);
-        if (r.Id < lo) lo = r.Id;
-        if (r.Id > hi) hi = r.Id;
-      }
-      // validated 18-char ids only: nothing user-typed reaches the SOQL text
-      return readCurrentOwnersByOwner(this.bulk, entry.sobject, ids, owners, { useBulk: window.length >= bulkFrom, where: ` AND Id >= '${lo}' AND Id <= '${hi}'` });
-    };
-  }
-
-  /**
-   * For a large plan object with few distinct owners, reading owners by owner (a few big
-   * queries) is much faster than id-chunk queries. Done in segments of plan rows so memory
-   * stays bounded; undefined when the object is small or has too many owners (then each
-   * window is checked by id).
-   */
-  private ownerSegments(entry: PlanObjectEntry): OwnerSegments | undefined {
-    const threshold = this.opts.bulkOwnerCheckFrom ?? 5_000;
-    const ownerIds = this.planOwners.get(entry.sobject);
-    if (entry.rows < threshold || !ownerIds || ownerIds.size > MAX_SNAPSHOT_OWNERS) return undefined;
-    const segmentRows = Math.max(this.batchSize, Math.floor((this.opts.segmentRows ?? 200_000) / this.batchSize) * this.batchSize);
-    // Accounts are read by ranges of Id, which the org answers from its primary key index: the
-    // first segment is one window, so the first upload starts after a small read, and the
-    // rest are read while jobs run. Children (ranges of AccountId) keep large segments.
-    const first = entry.sobject === 'Account' ? this.batchSize : segmentRows;
-    return new OwnerSegments(this.bulk, this.opts.planDir, entry, [...ownerIds], segmentRows, this.opts.bulkQueryFrom ?? 20_000, first);
   }
 
   private writeOwnerFailures(sobject: string, rel: string, rows: { item: PlanRow; failure: RowFailure }[]): number {
@@ -742,10 +537,13 @@ class OwnershipRun {
   }
 
   /** Sends owner changes as update jobs (one per upload) and takes in their results. */
-  private async submitOwners(sobject: string, rows: PlanRow[], round: number, rel: { success: string; failure: string }): Promise<SubmitOutcome<PlanRow>> {
+  private async submitOwners(sobject: string, rows: PlanRow[], round: number, rel: { success: string; failure: string }): Promise<OwnerOutcome> {
     const { mode } = this.opts;
     const submissions = rows.map((r) => ({ item: r, key: r.Id, line: `${r.Id},${toOwner(r, mode)}\n` }));
-    return this.submit({
+    const jobDrift: DriftedRow[] = [];
+    const drift: DriftedRow[] = [];
+    const done: PlanRow[] = [];
+    const outcome = await this.submit({
       sobject,
       operation: 'update',
       header: 'Id,OwnerId\n',
@@ -756,15 +554,36 @@ class OwnershipRun {
         const id = rec.Id || rec.sf__Id;
         return id && isSalesforceId(id) ? to18(id) : '';
       },
-      write: (jobId, outcome) => {
+      // A row refused as if its record were gone (deleted, not visible) is looked up again: gone,
+      // or owned by someone else by now, it is drift — as the owner check would have said.
+      settle: async (job) => {
+        const gone = job.failed.filter((f) => isGoneRowError(f.failure.code));
+        if (gone.length === 0) return;
+        const now = await readCurrentOwners(this.bulk, sobject, gone.map((f) => f.item.Id), this.opts.idChunk ?? 500, this.opts.queryConcurrency ?? 4);
+        job.failed = job.failed.filter((f) => {
+          if (!isGoneRowError(f.failure.code)) return true;
+          const current = now.get(f.item.Id);
+          const kind = classifyRow(f.item, current, mode);
+          if (kind === 'todo') return true; // still the owner it leaves: a real failure
+          if (kind === 'done') done.push(f.item);
+          else jobDrift.push({ row: f.item, currentOwnerId: current });
+          return false;
+        });
+      },
+      write: (jobId, job) => {
         const files: Record<string, number> = {};
         // Plain ids only (checked when the plan was read): nothing to quote or neutralise.
-        const ok = outcome.succeeded.map((r) => `${r.Id},${r.AccountId},${fromOwner(r, mode)},${toOwner(r, mode)},${jobId}\n`).join('');
+        const ok = job.succeeded.map((r) => `${r.Id},${r.AccountId},${fromOwner(r, mode)},${toOwner(r, mode)},${jobId}\n`).join('');
         files[rel.success] = appendDurably(this.path(rel.success), ok);
-        if (outcome.failed.length > 0) files[rel.failure] = this.writeOwnerFailures(sobject, rel.failure, outcome.failed);
+        if (job.failed.length > 0) files[rel.failure] = this.writeOwnerFailures(sobject, rel.failure, job.failed);
+        if (jobDrift.length > 0) {
+          appendDurably(this.path(this.files.drift), jobDrift.map((d) => csvLine(driftCells(sobject, d))).join(''));
+          drift.push(...jobDrift.splice(0));
+        }
         return files;
       }
     });
+    return { ...outcome, drift, done };
   }
 
   /**
@@ -779,6 +598,8 @@ class OwnershipRun {
     round: number;
     submissions: Submission<T>[];
     keyOfResult: (rec: Record<string, string>) => string;
+    /** Looks again at a job's outcome before it is written (may move rows out of `failed`). */
+    settle?: (outcome: SubmitOutcome<T>) => Promise<void>;
     write: (jobId: string, outcome: SubmitOutcome<T>, results: Map<string, string>) => Record<string, number>;
   }): Promise<SubmitOutcome<T>> {
     const total: SubmitOutcome<T> = { succeeded: [], failed: [], retry: [] };
@@ -843,6 +664,7 @@ class OwnershipRun {
         }
         pendingByKey.clear();
       }
+      await args.settle?.(outcome);
       const files = args.write(jobId, outcome, createdIds);
       this.journal.append({
         type: 'job-results',
@@ -944,6 +766,10 @@ export async function runOwnershipPlan(session: OrgSession, opts: OwnershipRunOp
   }
   const lock = acquireLock(opts.planDir, `channel ownership ${opts.mode}`);
   try {
+    // An undo needs to know everything the apply moved: jobs an interrupted apply left are taken in first.
+    if (opts.mode === 'undo' && existsSync(join(opts.planDir, APPLY_JOURNAL_FILE))) {
+      await new OwnershipRun(session, manifest, { ...opts, mode: 'apply' }).settlePendingJobs();
+    }
     return await new OwnershipRun(session, manifest, opts).run();
   } finally {
     lock.release();

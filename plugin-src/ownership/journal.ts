@@ -57,7 +57,14 @@ export const JournalEntry = z.discriminatedUnion('type', [
     skipped: z.number()
   }),
   z.object({ ...base, type: z.literal('teams-restored'), runId: z.string(), sobject: z.string(), candidates: z.number(), existing: z.number(), inserted: z.number(), failed: z.number() }),
-  z.object({ ...base, type: z.literal('run-finished'), runId: z.string(), status: z.string() })
+  z.object({
+    ...base,
+    type: z.literal('run-finished'),
+    runId: z.string(),
+    status: z.string(),
+    /** How many windows the owner check read by exceptions, by owner, by id (see owner-check.ts). */
+    ownerChecks: z.object({ exceptions: z.number(), byOwner: z.number(), byId: z.number() }).optional()
+  })
 ]);
 export type JournalEntry = z.infer<typeof JournalEntry>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

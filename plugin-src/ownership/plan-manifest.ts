@@ -59,17 +59,22 @@ const PlanFileName = z
   .regex(/^[A-Za-z0-9_.-]+\.csv$/, 'must be a plain .csv file name inside the plan directory')
   .refine((f) => !f.startsWith('.'), 'must not start with a dot');
 
+/** SHA-256 of a plan file as plan wrote it: apply/undo refuse a file changed since (absent in older plans). */
+const FileDigest = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex').optional();
+
 export const PlanObjectEntry = z.object({
   sobject: PlanSObject,
   file: PlanFileName,
-  rows: z.number().int().nonnegative()
+  rows: z.number().int().nonnegative(),
+  sha256: FileDigest
 });
 export type PlanObjectEntry = z.infer<typeof PlanObjectEntry>;
 
 export const PlanTeamEntry = z.object({
   sobject: TeamSObject,
   file: PlanFileName,
-  rows: z.number().int().nonnegative()
+  rows: z.number().int().nonnegative(),
+  sha256: FileDigest
 });
 export type PlanTeamEntry = z.infer<typeof PlanTeamEntry>;
 

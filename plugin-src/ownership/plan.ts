@@ -42,6 +42,7 @@ import {
   type PlanTeamEntry,
   type TeamSObject
 } from './plan-manifest.js';
+import { fileSha256 } from './plan-files.js';
 import { releaseGarbage } from './plan-memory.js';
 import { ExternalSorter } from './plan-sort.js';
 
@@ -914,12 +915,12 @@ export async function buildPlan(ctx: PlanContext, request: PlanRequest): Promise
     const counts = Object.fromEntries([...PLAN_SOBJECTS, 'AccountTeamMember', 'OpportunityTeamMember'].map((s) => [s, 0])) as PlanSummary['counts'];
     for (const [sobject, w] of writers.objects) {
       counts[sobject] = w.rows;
-      if (w.rows > 0) objects.push({ sobject, file: basename(w.path), rows: w.rows });
+      if (w.rows > 0) objects.push({ sobject, file: basename(w.path), rows: w.rows, sha256: await fileSha256(w.path) });
       else await rm(w.path, { force: true });
     }
     for (const [sobject, w] of writers.teams) {
       counts[sobject] = w.rows;
-      if (w.rows > 0) teams.push({ sobject, file: basename(w.path), rows: w.rows });
+      if (w.rows > 0) teams.push({ sobject, file: basename(w.path), rows: w.rows, sha256: await fileSha256(w.path) });
       else await rm(w.path, { force: true });
     }
     const manifest = PlanManifest.parse({

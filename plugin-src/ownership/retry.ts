@@ -22,6 +22,17 @@ export function isRetryableRowError(code: string, message = ''): boolean {
   return /timed out|time ?out|timeout/i.test(message) && !/validation/i.test(message);
 }
 
+const GONE_ROW_CODES = new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'INVALID_ID_FIELD', 'NOT_FOUND', 'INSUFFICIENT_ACCESS_OR_READONLY']);
+
+/**
+ * Whether a row failure may mean the record is gone or out of the running user's sight
+ * (deleted, merged, never visible): such rows are looked up again before being reported, and
+ * reported as drift when the record is not found or no longer has the owner the row leaves.
+ */
+export function isGoneRowError(code: string): boolean {
+  return GONE_ROW_CODES.has(code);
+}
+
 /** What the user can do about a row that failed for good. */
 export function whatToDo(code: string, sobject: string): string {
   switch (code) {

@@ -335,26 +335,34 @@ describe('drift, concurrency, undo and status (end to end)', () => {
   });
 
   it('undo gives every record the apply moved back to its old owner, teams included, and reports what it could not undo', async () => {
-    // Given the applied plan; Erin's records were never moved by it
+    // Given the applied plan; Erin's records were never moved by it, and since the apply
+    // one account it moved was handed to Erin by hand
+    const handedOn = book.accounts[0];
+    org.db.update('Account', handedOn, { OwnerId: USERS.erin }, { userId: org.userId });
+
     // When undo runs
     const run = await startCli(org, ['undo', '--plan', dir, '--batch-size', '15', '--json']).done;
 
-    // Then every record is back with Alice except Erin's (reported as drift of the undo)
+    // Then every record the apply moved is back with Alice; the hand-moved one is reported as
+    // drift of the undo, and the ones the apply never moved are skipped (not touched)
     expect(run.code).toBe(0);
     const { result } = JSON.parse(run.stdout) as { result: OwnershipRunResult };
     expect(result.mode).toBe('undo');
-    expect(result.objects.find((o) => o.sobject === 'Account')).toMatchObject({ succeeded: 38, drifted: 2 });
-    expect([...new Set(owners(org.db, 'Account', book.accounts.slice(0, 38)).values())]).toEqual([USERS.alice]);
+    expect(result.objects.find((o) => o.sobject === 'Account')).toMatchObject({ succeeded: 37, drifted: 1, skipped: 2, failed: 0 });
+    expect(result.objects.find((o) => o.sobject === 'Opportunity')).toMatchObject({ succeeded: 39, drifted: 0, skipped: 1, failed: 0 });
+    expect([...new Set(owners(org.db, 'Account', book.accounts.slice(1, 38)).values())]).toEqual([USERS.alice]);
+    expect(org.db.retrieve('Account', handedOn)?.OwnerId).toBe(USERS.erin);
     expect([...new Set(owners(org.db, 'Opportunity', book.openOpps.slice(0, 39)).values())]).toEqual([USERS.alice]);
     expect([...new Set(owners(org.db, 'Contact', book.contacts).values())]).toEqual([USERS.alice]);
-    expect(csvRows(join(dir, 'undo-drift.csv'))).toHaveLength(3);
-    // and the teams are exactly as before the apply (but for the drifted records: their owner change by hand deleted theirs)
-    const drifted = [book.accounts[38], book.accounts[39], book.openOpps[39]];
-    const keep = (line: string): boolean => !drifted.includes(line.split('|')[0]);
+    const undoDrift = csvRows(join(dir, 'undo-drift.csv'));
+    expect(undoDrift.map((r) => [r[0], r[1], r[4]])).toEqual([['Account', handedOn, USERS.erin]]);
+    // and the teams are exactly as before the apply (but for the records moved by hand: that owner change deleted theirs)
+    const byHand = [handedOn, book.accounts[38], book.accounts[39], book.openOpps[39]];
+    const keep = (line: string): boolean => !byHand.includes(line.split('|')[0]);
     expect(teamSnapshot(org.db, 'AccountTeamMember')).toEqual(accountTeam.filter(keep));
     expect(teamSnapshot(org.db, 'OpportunityTeamMember')).toEqual(opportunityTeam.filter(keep));
     // and once Erin's records go back to Alice by hand, the org is exactly as before the plan
-    for (const id of [book.accounts[38], book.accounts[39]]) org.db.update('Account', id, { OwnerId: USERS.alice }, { userId: org.userId });
+    for (const id of [handedOn, book.accounts[38], book.accounts[39]]) org.db.update('Account', id, { OwnerId: USERS.alice }, { userId: org.userId });
     org.db.update('Opportunity', book.openOpps[39], { OwnerId: USERS.alice }, { userId: org.userId });
     expect([...new Set(owners(org.db, 'Account', book.accounts).values())]).toEqual([USERS.alice]);
   });

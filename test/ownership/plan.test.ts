@@ -3,6 +3,7 @@
  * exactly known fixture: what moves, what stays, what is refused and why.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,7 +111,9 @@ describe('planning from a CSV', () => {
     const dir = outDir();
     const summary = await buildPlan(ctx(), { file, outputDir: dir, cascade: [] });
     expect(summary.manifest.checks.noOpRows).toBe(1);
-    expect(summary.manifest.objects).toEqual([{ sobject: 'Account', file: 'Account.csv', rows: 1 }]);
+    // (with the file's digest, so that apply can tell it is the file plan wrote)
+    const sha256 = createHash('sha256').update(readFileSync(join(dir, 'Account.csv'))).digest('hex');
+    expect(summary.manifest.objects).toEqual([{ sobject: 'Account', file: 'Account.csv', rows: 1, sha256 }]);
     expect(rows(join(dir, 'Account.csv'))).toEqual([{ Id: a['Bulk 05'], OldOwnerId: fx.users.rep, NewOwnerId: fx.users.alice, AccountId: a['Bulk 05'] }]);
     expect(summary.manifest.checks.warnings.map((w) => w.code)).toContain('NO_OP_ROWS');
 
