@@ -24,7 +24,7 @@ if (mode === 'raw') {
     if (m.rss > peak.rss) peak = m;
   };
   const timer = setInterval(sample, 100);
-  const res = await applyPlan({ instanceUrl, accessToken, version }, { planDir: arg, onProgress: (e) => { if (process.env.BENCH_MEMORY && e.kind === 'rows') process.stderr.write(`${e.done} heapUsed=${(process.memoryUsage().heapUsed / 1e6).toFixed(0)}\n`); } });
+  const res = await applyPlan({ instanceUrl, accessToken, version }, { planDir: arg, ...(process.env.BENCH_BATCH ? { batchSize: Number(process.env.BENCH_BATCH) } : {}), onProgress: (e) => { if (process.env.BENCH_MEMORY && e.kind === 'rows') process.stderr.write(`${e.done} heapUsed=${(process.memoryUsage().heapUsed / 1e6).toFixed(0)}\n`); } });
   clearInterval(timer);
   if (process.env.BENCH_MEMORY) process.stderr.write(`peak memory MB: ${Object.entries(peak).map(([k, v]) => `${k}=${(v / 1e6).toFixed(0)}`).join(' ')}\n`);
   const ms = performance.now() - started;
