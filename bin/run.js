@@ -4,6 +4,7 @@
 // to the Node 22 the project brings (the `node` devDependency) instead of failing on import.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const major = Number(process.versions.node.split('.')[0]);
@@ -22,6 +23,10 @@ if (major < 22 && existsSync(projectNode)) {
 if (process.env.SF_DISABLE_LOG_FILE === undefined && process.env.SFDX_DISABLE_LOG_FILE === undefined && process.env.SF_LOG_LEVEL === undefined) {
   process.env.SF_DISABLE_LOG_FILE = 'true';
 }
+
+// The Salesforce libraries are hundreds of modules: Node's on-disk compile cache (in the OS temp
+// directory) saves about a fifth of every start after the first. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+module.enableCompileCache?.();
 
 const { execute } = await import('@oclif/core');
 await execute({ dir: import.meta.url });
