@@ -262,6 +262,43 @@ describe('channel ownership apply (end to end)', () => {
   });
 });
 
+describe('undo after a killed apply (end to end)', () => {
+  it('returns the records the killed run moved, including those of the job it left in the org, teams included', async () => {
+    const org = await withLocalOrg();
+    try {
+      // Given a plan of 20 accounts and their open opportunities, and its apply killed (kill -9)
+      // just after its second job was closed: that job is still processed by the org, its results never taken in
+      const book = loadBook(org.db, 20);
+      const dir = planDir();
+      await planAliceToBob(org, dir, ['opportunities']);
+      const accountTeam = teamSnapshot(org.db, 'AccountTeamMember');
+      const opportunityTeam = teamSnapshot(org.db, 'OpportunityTeamMember');
+      org.faults.set({ latencyMs: 120 });
+      const { child, done } = startCli(org, ['apply', '--plan', dir, '--batch-size', '5', '--json']);
+      await waitForJournal(dir, 0, (e) => e.type === 'job-closed' && journalLines(dir).filter((j) => j.type === 'job-closed').length >= 2);
+      child.kill('SIGKILL');
+      expect((await done).signal).toBe('SIGKILL');
+      org.faults.set({});
+
+      // When undo is run straight away (no second apply)
+      const run = await startCli(org, ['undo', '--plan', dir, '--batch-size', '5', '--json']).done;
+
+      // Then the org is exactly as before the plan: owners and teams
+      expect(run.code).toBe(0);
+      const { result } = JSON.parse(run.stdout) as { result: OwnershipRunResult };
+      const account = result.objects.find((o) => o.sobject === 'Account')!;
+      expect(account.succeeded).toBeGreaterThanOrEqual(10);
+      expect([account.succeeded + account.skipped, account.failed, account.drifted]).toEqual([20, 0, 0]);
+      expect([...new Set(owners(org.db, 'Account', book.accounts).values())]).toEqual([USERS.alice]);
+      expect([...new Set(owners(org.db, 'Opportunity', book.openOpps).values())]).toEqual([USERS.alice]);
+      expect(teamSnapshot(org.db, 'AccountTeamMember')).toEqual(accountTeam);
+      expect(teamSnapshot(org.db, 'OpportunityTeamMember')).toEqual(opportunityTeam);
+    } finally {
+      await org.close();
+    }
+  });
+});
+
 describe('drift, concurrency, undo and status (end to end)', () => {
   let org: TestOrg;
   let book: Book;
