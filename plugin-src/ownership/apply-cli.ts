@@ -4,6 +4,7 @@
  */
 import { SfError, type Messages } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
+import { SingleBar } from 'cli-progress';
 import { SalesforceApiError, SessionExpiredError } from '../salesforce/bulk2.js';
 import { PlanError, type ObjectOutcome, type OwnershipRunResult, type ProgressEvent } from './apply.js';
 import { PlanLockedError } from './lock.js';
@@ -50,6 +51,39 @@ export function progressRenderer(sink: ProgressSink, messages: Messages<string>)
   };
 }
 
+/**
+ * One bar per object, on stderr (sf-plugins-core's Progress starts only once per command, and
+ * draws its first frame before the payload, so `{rate}` would show as text). Without a terminal
+ * each bar prints a line at start, every few seconds, and at the end. Silent under --json.
+ */
+export function progressBars(enabled: boolean): Pick<ProgressSink, 'start' | 'update' | 'finish'> & { stop(): void } {
+  let bar: SingleBar | undefined;
+  return {
+    start(total, payload, { title, format }) {
+      bar?.stop();
+      if (!enabled) return;
+      bar = new SingleBar({
+        format: format.replace('%s', title),
+        barCompleteChar: '\u2588',
+        barIncompleteChar: '\u2591',
+        linewrap: true,
+        noTTYOutput: process.env.TERM === 'dumb' || !process.stderr.isTTY
+      });
+      bar.start(total, 0, payload);
+    },
+    update: (value, payload) => bar?.update(value, payload),
+    finish(payload) {
+      bar?.update(bar.getTotal(), payload);
+      bar?.stop();
+      bar = undefined;
+    },
+    stop() {
+      bar?.stop();
+      bar = undefined;
+    }
+  };
+}
+
 /** The command error for a failure the run knows (plan, lock, session, org), or the error as it is. */
 export function toCommandError(e: unknown, messages: Messages<string>): Error {
   const make = (name: string, text: string): SfError =>
@@ -83,7 +117,7 @@ export function totalDrifted(result: OwnershipRunResult): number {
 }
 
 /** What `apply` and `undo` need of their command: sf-plugins-core's output helpers. */
-export type RunCommandOutput = Pick<SfCommand<OwnershipRunResult>, 'progress' | 'table' | 'log' | 'warn' | 'logToStderr'>;
+export type RunCommandOutput = Pick<SfCommand<OwnershipRunResult>, 'jsonEnabled' | 'table' | 'log' | 'warn' | 'logToStderr'>;
 
 /**
  * The shared body of `channel ownership apply` and `undo`: progress per object, the summary
@@ -94,20 +128,13 @@ export async function runWithOutput(
   messages: Messages<string>,
   run: (onProgress: (e: ProgressEvent) => void) => Promise<OwnershipRunResult>
 ): Promise<OwnershipRunResult> {
-  const render = progressRenderer(
-    {
-      start: (total, payload, options) => cmd.progress.start(total, payload, options),
-      update: (value, payload) => cmd.progress.update(value, payload),
-      finish: (payload) => cmd.progress.finish(payload),
-      info: (message) => cmd.log(message)
-    },
-    messages
-  );
+  const bars = progressBars(!cmd.jsonEnabled());
+  const render = progressRenderer({ ...bars, info: (message) => cmd.log(message) }, messages);
   let result: OwnershipRunResult;
   try {
     result = await run(render);
   } catch (e) {
-    cmd.progress.stop();
+    bars.stop();
     throw toCommandError(e, messages);
   }
   cmd.table({ data: summaryRows(result.objects), columns: [...SUMMARY_COLUMNS] });

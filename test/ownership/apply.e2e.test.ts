@@ -262,6 +262,34 @@ describe('channel ownership apply (end to end)', () => {
   });
 });
 
+describe('what a person sees (end to end)', () => {
+  it('shows a progress bar per object with its rate, then the summary table', async () => {
+    const org = await withLocalOrg();
+    try {
+      // Given a plan of 4 accounts with their open opportunities
+      const book = loadBook(org.db, 4);
+      const dir = planDir();
+      await planAliceToBob(org, dir, ['opportunities']);
+
+      // When apply runs without --json (no terminal: bars print as lines)
+      const run = await startCli(org, ['apply', '--plan', dir]).done;
+
+      // Then each object got its own bar, ending at its total with a rate, on stderr
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/Account {5}\| █+ \| 4\/4 rows \| \d+ rows\/s/);
+      expect(run.stderr).toMatch(/Opportunity \| █+ \| 4\/4 rows \| \d+ rows\/s/);
+      expect(run.stderr).not.toContain('{rate}');
+      // and the summary table is on stdout
+      const row = (sobject: string): RegExp => new RegExp(`${sobject}[\\s│]+4[\\s│]+4[\\s│]+0[\\s│]+0[\\s│]+0`);
+      expect(run.stdout).toMatch(row('Account'));
+      expect(run.stdout).toMatch(row('Opportunity'));
+      expectPlannedState(org, book, [['Opportunity', book.openOpps]]);
+    } finally {
+      await org.close();
+    }
+  });
+});
+
 describe('undo after a killed apply (end to end)', () => {
   it('returns the records the killed run moved, including those of the job it left in the org, teams included', async () => {
     const org = await withLocalOrg();
