@@ -25,6 +25,7 @@ import { randomUUID } from 'node:crypto';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { isSalesforceId, to18 } from '../domain/ids.js';
+import { IdSet } from '../domain/id-set.js';
 import { csvLine } from '../salesforce/csv.js';
 import {
   Bulk2,
@@ -388,8 +389,8 @@ class OwnershipRun {
   }
 
   /** Ids of the records the plan's apply moved (from its success file), for an undo. */
-  private async movedByApply(sobject: string): Promise<Set<string>> {
-    const ids = new Set<string>();
+  private async movedByApply(sobject: string): Promise<IdSet> {
+    const ids = new IdSet();
     const path = this.path(runFiles('apply').success(sobject));
     if (!existsSync(path)) return ids;
     let rest = '';
