@@ -12,7 +12,7 @@
  *        and its peak RSS
  *   (c)  `sf data update bulk` of the same CSV (stock CLI, node_modules, polls every 5 s), whole process
  *
- * Usage: npm run build && node_modules/.bin/node scripts/bench-ownership-apply.mjs [N] [--rounds K] [--skip-sf] [--quick]
+ * Usage: npm run build && node_modules/.bin/node scripts/bench-ownership-apply.mjs [N] [--rounds K] [--skip-sf] [--quick] [--undo]
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -29,6 +29,8 @@ const N = Number(process.argv.slice(2).find((a, i, all) => /^\d+$/.test(a) && al
 const skipSf = process.argv.includes('--skip-sf');
 // --quick: one round of (a) and (b') only, e.g. to read the apply process's peak RSS at 1M rows.
 const quick = process.argv.includes('--quick');
+// --undo: also time `channel ownership undo` of the CLI apply (and its peak RSS).
+const withUndo = process.argv.includes('--undo');
 // --rounds K: measure K rounds (default 3); figures are given as best and median of the rounds.
 const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
@@ -106,8 +108,13 @@ async function main() {
         record('(b)  our apply engine, in one process', json(b.stdout).ms, json(b.stdout).status);
         await reset();
       }
-      const b2 = await run(NODE, ['bin/run.js', 'channel', 'ownership', 'apply', '--plan', freshPlan(`plan-cli-${round}`), '--target-org', 'bench', '--json'], { measureRss: true });
+      const cliPlan = freshPlan(`plan-cli-${round}`);
+      const b2 = await run(NODE, ['bin/run.js', 'channel', 'ownership', 'apply', '--plan', cliPlan, '--target-org', 'bench', '--json'], { measureRss: true });
       record("(b') channel ownership apply, whole process", b2.ms, `exit ${b2.code}, peak RSS ${b2.rssMb?.toFixed(0)} MB`);
+      if (withUndo) {
+        const u = await run(NODE, ['bin/run.js', 'channel', 'ownership', 'undo', '--plan', cliPlan, '--target-org', 'bench', '--json'], { measureRss: true });
+        record('(u)  channel ownership undo of it, whole process', u.ms, `exit ${u.code}, peak RSS ${u.rssMb?.toFixed(0)} MB`);
+      }
       await reset();
       if (!skipSf && !quick && existsSync(SF)) {
         const c = await run(NODE, [SF, 'data', 'update', 'bulk', '--sobject', 'Account', '--file', toBob, '--wait', '30', '--target-org', 'bench', '--json']);
