@@ -18,7 +18,7 @@
  * in; result files are cut back to what the journal committed; and the owner check decides
  * again, row by row, what remains. Nothing is sent twice, nothing is skipped.
  */
-import { appendFileSync, closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -43,10 +43,9 @@ import { acquireLock } from './lock.js';
 import type { PlanManifest, PlanObjectEntry } from './plan-manifest.js';
 import { DRIFT_CSV_HEADER, classifyRow, driftCells, readCurrentOwners, splitByCurrentOwner, toOwner, fromOwner, type DriftedRow, type PlanRow, type RunMode } from './drift.js';
 import { checkedWindows, type OwnerCheckStats, type WindowSource } from './owner-check.js';
-import { PlanError, checkPlanFiles, readPlan, readPlanRows } from './plan-files.js';
+import { PlanError, checkPlanFiles, fileLines, readPlan, readPlanRows } from './plan-files.js';
 import { isGoneRowError, isRetryableRowError, parseRowError, retryRoundDelay, whatToDo } from './retry.js';
 import { CapturedTeam, existingMemberKeys, loadCapturedTeams, type TeamMemberRow } from './teams.js';
-
 
 export { PlanError, readPlan, readPlanRows };
 
@@ -269,8 +268,14 @@ class OwnershipRun {
       const outcomes: ObjectOutcome[] = [];
       for (const [i, entry] of order.entries()) outcomes.push(await this.runObject(entry, teams, (i === 0 ? early : undefined) ?? this.windowsOf(entry)));
 
+      // Rows that failed for good, per object: the failure files that hold rows of this run.
+      const failedBy = new Map(outcomes.map((o) => [o.sobject, o.failed]));
       let teamFailed = 0;
-      for (const team of teams) teamFailed += await this.restoreTeam(team);
+      for (const team of teams) {
+        const n = await this.restoreTeam(team);
+        failedBy.set(team.spec.sobject, n);
+        teamFailed += n;
+      }
       let teamMembersRestored = 0;
       for (const t of this.journal.state.teams.values()) teamMembersRestored += t.inserted;
 
@@ -285,7 +290,9 @@ class OwnershipRun {
         successes[s] = this.path(this.files.success(s));
         failures[s] = this.path(this.files.failure(s));
       }
-      const failureFiles = Object.values(failures).filter((f) => existsSync(f) && readFileSync(f, 'utf8').split('\n').filter(Boolean).length > 1);
+      const failureFiles = Object.entries(failures)
+        .filter(([sobject]) => (failedBy.get(sobject) ?? 0) > 0)
+        .map(([, path]) => path);
       return {
         status,
         mode,
@@ -393,11 +400,8 @@ class OwnershipRun {
     const ids = new IdSet();
     const path = this.path(runFiles('apply').success(sobject));
     if (!existsSync(path)) return ids;
-    let rest = '';
     let header = true;
-    for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-      const lines = (rest + (chunk as string)).split('\n');
-      rest = lines.pop() ?? '';
+    for await (const lines of fileLines(path)) {
       for (const line of lines) {
         if (header) header = false;
         else if (line) ids.add(line.slice(0, line.indexOf(',')));

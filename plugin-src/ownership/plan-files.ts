@@ -21,6 +21,23 @@ export class PlanError extends Error {
   }
 }
 
+function missingFile(planDir: string, file: string): PlanError {
+  return new PlanError(`${file}, listed in ${PLAN_MANIFEST_FILE}, is missing from ${planDir}. Re-run channel ownership plan.`, 'PlanInvalid');
+}
+
+/**
+ * A file's lines in batches as they are read (the last line's \n optional; a \r before it
+ * kept): for files this tool writes itself, where a CSV parser's generality only costs time.
+ */
+export async function* fileLines(path: string): AsyncGenerator<string[]> {
+  let rest = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const lines = (rest + (chunk as string)).split('\n');
+    rest = lines.pop() ?? '';
+    yield lines;
+  }
+  if (rest !== '') yield [rest];
+}
 
 export function readPlan(planDir: string): PlanManifest {
   const path = join(planDir, PLAN_MANIFEST_FILE);
@@ -85,7 +102,7 @@ export async function* readPlanRows(planDir: string, entry: PlanObjectEntry): As
 /** Reads a plan object's CSV in batches of `size` rows (see readPlanRows). */
 export async function* readPlanBatches(planDir: string, entry: PlanObjectEntry, size: number): AsyncGenerator<PlanRow[]> {
   const path = join(planDir, entry.file);
-  if (!existsSync(path)) throw new PlanError(`${entry.file}, listed in ${PLAN_MANIFEST_FILE}, is missing from ${planDir}. Re-run channel ownership plan.`, 'PlanInvalid');
+  if (!existsSync(path)) throw missingFile(planDir, entry.file);
   const fast = await (async (): Promise<boolean> => {
     const stream = createReadStream(path, { encoding: 'utf8', start: 0, end: 4095 });
     let text = '';
@@ -105,7 +122,6 @@ export async function* readPlanBatches(planDir: string, entry: PlanObjectEntry, 
     if (batch.length > 0) yield batch;
     return;
   }
-  let rest = '';
   let row = 0;
   const take = (raw: string): void => {
     row++;
@@ -116,16 +132,13 @@ export async function* readPlanBatches(planDir: string, entry: PlanObjectEntry, 
     const cells = line.split(',');
     batch.push(planRowFrom(entry, row, cells[0], cells[1], cells[2], cells[3]));
   };
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const lines = (rest + (chunk as string)).split('\n');
-    rest = lines.pop() ?? '';
+  for await (const lines of fileLines(path)) {
     for (const raw of lines) take(raw);
     if (batch.length >= size) {
       yield batch;
       batch = [];
     }
   }
-  if (rest !== '') take(rest);
   if (batch.length > 0) yield batch;
 }
 
@@ -161,7 +174,7 @@ export async function fileSha256(path: string): Promise<string> {
 export async function checkPlanFiles(planDir: string, manifest: PlanManifest): Promise<void> {
   const digestMatches = async (entry: { file: string; sha256?: string }): Promise<boolean> => {
     const path = join(planDir, entry.file);
-    if (!existsSync(path)) throw new PlanError(`${entry.file}, listed in ${PLAN_MANIFEST_FILE}, is missing from ${planDir}. Re-run channel ownership plan.`, 'PlanInvalid');
+    if (!existsSync(path)) throw missingFile(planDir, entry.file);
     if (entry.sha256 && (await fileSha256(path)) !== entry.sha256) {
       throw new PlanError(
         `${entry.file} is not the file channel ownership plan wrote (its SHA-256 differs from ${PLAN_MANIFEST_FILE}): it was changed by hand or is damaged. Re-run channel ownership plan.`,
